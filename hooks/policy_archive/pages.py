@@ -32,6 +32,7 @@ class Layout:
     """Where a policy's archive lives: `<policy path without .md>/<segment>/…`."""
 
     segment: str = "archive"
+    publish_raw: bool = True
 
     def archive_dir(self, policy: Policy) -> str:
         return f"{policy.stem}/{self.segment}"
@@ -42,8 +43,9 @@ class Layout:
     def version_page(self, policy: Policy, version: Version) -> str:
         return f"{self.archive_dir(policy)}/{version.slug}.md"
 
-    def raw_file(self, policy: Policy, revision: PublishedRevision) -> str:
-        return f"{self.archive_dir(policy)}/raw/{revision.slug}.md"
+    def raw_file(self, policy: Policy, revision: PublishedRevision) -> str | None:
+        """Where the revision's Markdown is published as it is, unless that is turned off."""
+        return f"{self.archive_dir(policy)}/raw/{revision.slug}.md" if self.publish_raw else None
 
 
 def version_page_markdown(
@@ -89,7 +91,9 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
         nav.append(_a(link(layout.version_page(policy, following)), f"Next: {dates.long(following.starts)} →", "next"))
     if version is not current:
         nav.append(_a(link(policy.path), "Current version"))
-    nav.append(_a(link(layout.raw_file(policy, version.latest)), "Raw Markdown"))
+    raw = layout.raw_file(policy, version.latest)
+    if raw:
+        nav.append(_a(link(raw), "Raw Markdown"))
     return (
         f'<aside class="pa-banner{" pa-banner--current" if version is current else ""}" '
         f'aria-label="{escape(status)}">\n'
@@ -123,12 +127,13 @@ def version_list_html(policy: Policy, layout: Layout, link: Link, dates: DateFor
     for version in reversed(policy.versions):
         revision = version.latest
         label = " <strong>(current)</strong>" if version is policy.current else ""
+        raw = layout.raw_file(policy, revision)
+        raw_link = f', <a href="{escape(link(raw))}">raw</a>' if raw else ""
         items.append(
             "<li>"
             f'<a href="{escape(link(layout.version_page(policy, version)))}">{_time(version.starts, dates)}</a>'
             f"{label} — {escape(revision.revision.subject)} "
-            f'<span class="pa-list__meta">(<code>{revision.revision.commit[:7]}</code>, '
-            f'<a href="{escape(link(layout.raw_file(policy, revision)))}">raw</a>)</span>'
+            f'<span class="pa-list__meta">(<code>{revision.revision.commit[:7]}</code>{raw_link})</span>'
             "</li>"
         )
     return f'<ol class="pa-list" reversed>\n{chr(10).join(items)}\n</ol>\n'

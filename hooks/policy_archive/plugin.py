@@ -32,7 +32,7 @@ class RawMarkdownFile(File):
 class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.dates = DateFormatter(self.config.site_locale(config.theme), self.config.time_zone)
-        self.layout = pages.Layout(self.config.archive_segment)
+        self.layout = pages.Layout(self.config.archive_segment, self.config.publish_raw)
         self.is_policy = pathspec.GitIgnoreSpec.from_lines(self.config.policies).match_file
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -80,9 +80,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             markdown = pages.version_page_markdown(policy, version, self.layout, exists)
             files.append(File.generated(config, src, content=markdown, inclusion=hidden))
             self.pages[src] = (policy, version)
-            if self.config.publish_raw:
-                for revision in version.revisions:
-                    raw = self.layout.raw_file(policy, revision)
+            for revision in version.revisions:
+                raw = self.layout.raw_file(policy, revision)
+                if raw:
                     files.append(RawMarkdownFile.generated(config, raw, content=revision.revision.content))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
