@@ -72,7 +72,7 @@ def test_archived_version_banner_and_period(site: Site, three_versions: list[str
     assert "In force from January 15, 2024 to June 30, 2025." in text
     assert 'href="../2023-04-02/" rel="prev"' in banner[0]
     assert 'href="../2025-06-30/" rel="next"' in banner[0]
-    assert 'href="../">All 3 versions</a>' in banner[0]
+    assert 'href="../">All versions (3)</a>' in banner[0]
     assert 'href="../../">Current version</a>' in banner[0]
     assert 'href="../raw/2024-01-15.md"' in banner[0]
     assert "We collect your email." in html

@@ -85,7 +85,7 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     if number > 1:
         previous = versions[number - 2]
         nav.append(_a(link(layout.version_page(policy, previous)), f"← Previous: {dates.long(previous.starts)}", "prev"))
-    nav.append(_a(link(layout.list_page(policy)), f"All {len(versions)} versions"))
+    nav.append(_a(link(layout.list_page(policy)), f"All versions ({len(versions)})"))
     if number < len(versions):
         following = versions[number]
         nav.append(_a(link(layout.version_page(policy, following)), f"Next: {dates.long(following.starts)} →", "next"))
