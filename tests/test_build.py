@@ -51,21 +51,17 @@ def test_archive_list_is_newest_first_with_links(site: Site, three_versions: lis
 
     dates = re.findall(r'<li><a href="([^"]+)"><time datetime="([\d-]+)">', html)
     assert dates == [
-        ("../../privacy/archive/2025-06-30/", "2025-06-30"),
-        ("../../privacy/archive/2024-01-15/", "2024-01-15"),
-        ("../../privacy/archive/2023-04-02/", "2023-04-02"),
-    ] or dates == [
         ("2025-06-30/", "2025-06-30"),
         ("2024-01-15/", "2024-01-15"),
         ("2023-04-02/", "2023-04-02"),
     ]
-    assert "Add cookies" in html and "(current)" in html
+    assert re.search(r'2025-06-30/">.*?pa-label--current">current</span> — Add cookies', html)
 
 
 def test_archived_version_banner_and_period(site: Site, three_versions: list[str]) -> None:
     html = site.build(strict=True).html("privacy/archive/2024-01-15/")
 
-    banner = re.search(r'<aside class="pa-banner".*?</aside>', html, re.DOTALL)
+    banner = re.search(r'<aside class="pa-banner .*?</aside>', html, re.DOTALL)
     assert banner is not None
     text = re.sub(r"<[^>]+>", "", banner[0])
     assert "Archived version of Privacy Policy" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from policy_archive.pages import rebase_links
 from policy_archive.versions import build_policy
 
 from .conftest import Site
+
+TODAY = date(2026, 1, 1)
 
 
 def test_revisions_oldest_first_with_commit_data_and_bytes(site: Site) -> None:
@@ -110,9 +113,9 @@ def test_same_day_revisions_get_distinct_stable_slugs(site: Site) -> None:
     dates = DateFormatter()
     site.commit("2024-01-05T09:00:00+00:00", **{"p.md": "a\n"})
     site.commit("2024-01-05T10:00:00+00:00", **{"p.md": "b\n"})
-    before = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates).versions]
+    before = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions]
     site.commit("2024-01-05T11:00:00+00:00", **{"p.md": "c\n"})
-    after = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates).versions]
+    after = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions]
 
     assert before == ["2024-01-05", "2024-01-05-2"]
     assert after == [*before, "2024-01-05-3"]
@@ -122,16 +125,16 @@ def test_days_follow_the_configured_time_zone(site: Site) -> None:
     site.commit("2024-01-05T23:30:00+00:00", **{"p.md": "a\n"})
     history = read_history(site.docs).files["p.md"]
 
-    assert build_policy("p.md", history, DateFormatter("en", "UTC")).versions[0].slug == "2024-01-05"
-    assert build_policy("p.md", history, DateFormatter("en", "Asia/Tokyo")).versions[0].slug == "2024-01-06"
+    assert build_policy("p.md", history, DateFormatter("en", "UTC"), today=TODAY).versions[0].slug == "2024-01-05"
+    assert build_policy("p.md", history, DateFormatter("en", "Asia/Tokyo"), today=TODAY).versions[0].slug == "2024-01-06"
 
 
 def test_invalid_utf8_is_published_with_a_problem_naming_the_commit(site: Site) -> None:
     sha = site.commit("2024-01-05", **{"p.md": b"# Caf\xe9\n"})
 
-    policy = build_policy("p.md", read_history(site.docs).files["p.md"], DateFormatter())
+    policy = build_policy("p.md", read_history(site.docs).files["p.md"], DateFormatter(), today=TODAY)
 
-    assert policy.versions[0].latest.revision.content == b"# Caf\xe9\n"
+    assert policy.versions[0].latest.content == b"# Caf\xe9\n"
     assert "\ufffd" in policy.versions[0].latest.text
     assert len(policy.problems) == 1
     assert sha[:12] in policy.problems[0] and "UTF-8" in policy.problems[0]
@@ -141,7 +144,7 @@ def test_periods_run_from_one_version_to_the_next(site: Site) -> None:
     site.commit("2024-01-05", **{"p.md": "a\n"})
     site.commit("2024-03-01", **{"p.md": "b\n"})
 
-    versions = build_policy("p.md", read_history(site.docs).files["p.md"], DateFormatter()).versions
+    versions = build_policy("p.md", read_history(site.docs).files["p.md"], DateFormatter(), today=TODAY).versions
 
     assert [(str(v.starts), str(v.ends)) for v in versions] == [("2024-01-05", "2024-03-01"), ("2024-03-01", "None")]
 
@@ -150,7 +153,7 @@ def test_title_from_front_matter_then_heading_then_file_name(site: Site) -> None
     site.commit("2024-01-05", **{"a.md": "---\ntitle: Cookie Notice\n---\n# Cookies\n", "b.md": "# Terms of Use\n", "c-d.md": "x\n"})
     files = read_history(site.docs).files
 
-    titles = [build_policy(p, files[p], DateFormatter()).title for p in ["a.md", "b.md", "c-d.md"]]
+    titles = [build_policy(p, files[p], DateFormatter(), today=TODAY).title for p in ["a.md", "b.md", "c-d.md"]]
 
     assert titles == ["Cookie Notice", "Terms of Use", "C d"]
 

@@ -53,6 +53,30 @@ class _UrlSegment(c.Type):
         return value
 
 
+EFFECTIVE_IN_TEXT = (
+    r"(?i)\b(?:effective(?:\s+date)?|last\s+(?:updated|modified|revised))\b[\s*_:]*(?:on\s+|as\s+of\s+)?"
+    r"(?P<date>\d{4}-\d{2}-\d{2}|[^\W\d_]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]+\.?,?\s+\d{4})"
+)
+"""A pattern for the usual ways policies state their date in the text: 'Effective: January 1, 2026'."""
+
+
+class _Pattern(c.BaseConfigOption[re.Pattern[str]]):
+    def run_validation(self, value: object) -> re.Pattern[str]:
+        if value is True:
+            value = EFFECTIVE_IN_TEXT
+        if not isinstance(value, str):
+            raise base.ValidationError(f"expected true or a regular expression, got {value!r}")
+        try:
+            pattern = re.compile(value, re.MULTILINE)
+        except re.error as error:
+            raise base.ValidationError(f"not a valid regular expression: {error}") from None
+        if "date" not in pattern.groupindex and pattern.groups == 0:
+            raise base.ValidationError("the pattern needs a group around the date, such as (?P<date>...)")
+        return pattern
+
+
+
+
 class PolicyArchiveConfig(base.Config):
     policies = c.ListOfItems(c.Type(str), default=["*.md", "!index.md", "!README.md"])
     """Which Markdown files under `docs_dir` are policies, as gitignore-style patterns (`!` excludes).
@@ -70,6 +94,17 @@ class PolicyArchiveConfig(base.Config):
 
     publish_raw = c.Type(bool, default=True)
     """Publish each revision's Markdown, byte for byte as git holds it, at `<segment>/raw/<date>.md`."""
+
+    effective_pattern = c.Optional(_Pattern())
+    """Find a policy's effective date in its text when its front matter has none: `true` for the usual
+    'Effective: January 1, 2026' or 'Last updated 1 December 2025', or a regular expression with the date in a
+    group named `date`. Unset, only front matter counts."""
+
+    snapshots_dir = c.Type(str, default="archive")
+    """The folder, next to mkdocs.yml, of snapshots from before git: `<folder>/<policy>/<YYYY-MM-DD>.md`."""
+
+    publish_withdrawn = c.Type(bool, default=True)
+    """Keep publishing a policy deleted from `docs_dir`, marked withdrawn, with its archive."""
 
     def site_locale(self, theme: Any) -> str:
         """This option if set, else the theme's language (Material's `language`, MkDocs' `locale`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 import yaml
@@ -35,3 +36,45 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(meta, dict):
         raise FrontMatterError(f"front matter must be a YAML mapping of keys to values, not {type(meta).__name__}")
     return meta, body
+
+
+def as_date(value: object) -> date | None:
+    """A YAML date, or an ISO string of one; None when it is neither."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def check_keys(meta: dict[str, Any], schema: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Keep the keys of `schema` whose values have the expected kind ("date", "text" or "url").
+
+    Returns the valid values and one message per bad key, saying what was expected. Other keys are left alone:
+    themes and other plugins read front matter too.
+    """
+    valid: dict[str, Any] = {}
+    errors = []
+    for key, kind in schema.items():
+        if key not in meta or meta[key] is None:
+            continue
+        value = meta[key]
+        if kind == "date":
+            checked: object = as_date(value)
+            expected = "a date written as YYYY-MM-DD, such as 2024-01-31"
+        elif kind == "url":
+            checked = value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
+            expected = "an http(s) URL"
+        else:
+            checked = value.strip() if isinstance(value, str) and value.strip() else None
+            expected = "a line of text"
+        if checked is None:
+            errors.append(f"front matter key '{key}': expected {expected}, got {value!r}")
+        else:
+            valid[key] = checked
+    return valid, errors

@@ -16,7 +16,7 @@ from html import escape
 import yaml
 
 from .dates import DateFormatter
-from .versions import Policy, PublishedRevision, Version
+from .versions import Policy, PublishedRevision, Version, stem
 
 Link = Callable[[str], str]
 """Maps a source path (relative to the docs folder) to a URL relative to the page being rendered."""
@@ -37,6 +37,15 @@ class Layout:
     def archive_dir(self, policy: Policy) -> str:
         return f"{policy.stem}/{self.segment}"
 
+    def moves(self, policy: Policy, former_path: str) -> list[tuple[str, str]]:
+        """(old source path, new source path) for each page a rename of the policy moved."""
+        old_dir = f"{stem(former_path)}/{self.segment}"
+        return [
+            (former_path, policy.path),
+            (f"{old_dir}/index.md", self.list_page(policy)),
+            *((f"{old_dir}/{v.slug}.md", self.version_page(policy, v)) for v in policy.versions),
+        ]
+
     def list_page(self, policy: Policy) -> str:
         return f"{self.archive_dir(policy)}/index.md"
 
@@ -53,7 +62,7 @@ def version_page_markdown(
 ) -> str:
     """The archived version as a page: front matter, the banner's placeholder, then the text of that day."""
     revision = version.latest
-    body = rebase_links(revision.body, revision.revision.path, layout.version_page(policy, version), exists)
+    body = rebase_links(revision.body, revision.source_path, layout.version_page(policy, version), exists)
     meta = {
         "title": f"{policy.title} ({version.slug})",
         "search": {"exclude": True},
@@ -62,9 +71,28 @@ def version_page_markdown(
     return _front_matter(meta) + BANNER + "\n\n" + body
 
 
+def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[str], bool]) -> str:
+    """A withdrawn policy keeps its page: its last text under a notice saying it no longer applies."""
+    last = policy.versions[-1].latest
+    body = rebase_links(last.body, last.source_path, policy.path, exists)
+    meta = {"title": f"{policy.title} (withdrawn)", "search": {"exclude": True}}
+    return _front_matter(meta) + BANNER + "\n\n" + body
+
+
 def list_page_markdown(policy: Policy) -> str:
     meta = {"title": f"{policy.title}: all versions", "search": {"exclude": True}}
     return _front_matter(meta) + f"# {_escape_markdown(policy.title)}: all versions\n\n{VERSION_LIST}\n"
+
+
+def redirect_html(target_url: str) -> str:
+    """A page that sends readers of an old address (before a rename) to the new one."""
+    url = escape(target_url)
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n"
+        f'<link rel="canonical" href="{url}">\n<meta http-equiv="refresh" content="0; url={url}">\n'
+        f'<meta name="robots" content="noindex">\n</head>\n<body>\n<p>This page has moved to <a href="{url}">{url}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def _front_matter(meta: dict[str, object]) -> str:
@@ -79,8 +107,12 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     """The Wayback-style notice at the top of an archived version: what, when in force, where to go next."""
     number, versions = version.number, policy.versions
     current = policy.current
-    status = "Current version" if version is current else "Archived version"
-    period = _period(version, dates)
+    if version.upcoming:
+        status, kind = "Upcoming version", "upcoming"
+    elif version is current and not policy.withdrawn_on:
+        status, kind = "Current version", "current"
+    else:
+        status, kind = "Archived version", "archived"
     nav = []
     if number > 1:
         previous = versions[number - 2]
@@ -90,26 +122,70 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
         following = versions[number]
         nav.append(_a(link(layout.version_page(policy, following)), f"Next: {dates.long(following.starts)} →", "next"))
     if version is not current:
-        nav.append(_a(link(policy.path), "Current version"))
+        nav.append(_a(link(policy.path), "Withdrawn policy" if policy.withdrawn_on else "Current version"))
     raw = layout.raw_file(policy, version.latest)
     if raw:
         nav.append(_a(link(raw), "Raw Markdown"))
-    return (
-        f'<aside class="pa-banner{" pa-banner--current" if version is current else ""}" '
-        f'aria-label="{escape(status)}">\n'
+    lines = [
         f'<p class="pa-banner__what"><strong>{escape(status)}</strong> of '
-        f'<a href="{escape(link(policy.path))}">{escape(policy.title)}</a></p>\n'
-        f'<p class="pa-banner__when">{period}</p>\n'
-        f'<nav class="pa-banner__nav" aria-label="Versions">{" ".join(nav)}</nav>\n'
+        f'<a href="{escape(link(policy.path))}">{escape(policy.title)}</a></p>',
+        f'<p class="pa-banner__when">{_period(policy, version, dates)}</p>',
+        *_provenance(version, dates),
+    ]
+    if version.changes:
+        lines.append(f'<p class="pa-banner__changes">What changed: {escape(version.changes)}</p>')
+    lines.append(f'<nav class="pa-banner__nav" aria-label="Versions">{" ".join(nav)}</nav>')
+    if len(version.revisions) > 1:
+        lines.append(_editorial_revisions(policy, version, layout, link, dates))
+    return f'<aside class="pa-banner pa-banner--{kind}" aria-label="{escape(status)}">\n' + "\n".join(lines) + "\n</aside>\n"
+
+
+def withdrawn_banner_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
+    assert policy.withdrawn_on is not None
+    return (
+        '<aside class="pa-banner pa-banner--withdrawn" aria-label="Withdrawn policy">\n'
+        f"<p class=\"pa-banner__what\"><strong>Withdrawn.</strong> {escape(policy.title)} no longer applies: it was "
+        f"withdrawn on {_time(policy.withdrawn_on, dates)}. Its last version is shown below.</p>\n"
+        f'<nav class="pa-banner__nav" aria-label="Versions">{_a(link(layout.list_page(policy)), f"All versions ({len(policy.versions)})")}</nav>\n'
         "</aside>\n"
     )
 
 
-def _period(version: Version, dates: DateFormatter) -> str:
+def _provenance(version: Version, dates: DateFormatter) -> list[str]:
+    revision = version.revisions[0]
+    snapshot = revision.snapshot
+    if snapshot is None:
+        return []
+    captured = revision.meta.get("captured", snapshot.day)
+    who = revision.capture_source
+    text = f"Captured by {escape(who)} on {_time(captured, dates)}" if who else f"Captured on {_time(captured, dates)}"
+    source = revision.meta.get("source")
+    if source:
+        text += f' · <a href="{escape(source)}">original snapshot</a>'
+    return [f'<p class="pa-banner__source">{text}</p>']
+
+
+def _editorial_revisions(policy: Policy, version: Version, layout: Layout, link: Link, dates: DateFormatter) -> str:
+    items = []
+    for revision in reversed(version.revisions):
+        raw = layout.raw_file(policy, revision)
+        raw_link = f' (<a href="{escape(link(raw))}">raw</a>)' if raw else ""
+        shown = " — shown here" if revision is version.latest else ""
+        items.append(f"<li>{_time(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>")
+    return (
+        f'<details class="pa-banner__revisions"><summary>{len(version.revisions)} revisions of this version '
+        f"(editorial changes that kept its effective date)</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>"
+    )
+
+
+def _period(policy: Policy, version: Version, dates: DateFormatter) -> str:
     start = _time(version.starts, dates)
-    if version.ends is None:
+    if version.upcoming:
+        return f"Takes effect on {start}."
+    end = version.ends or policy.withdrawn_on
+    if end is None:
         return f"In force since {start}."
-    return f"In force from {start} to {_time(version.ends, dates)}."
+    return f"In force from {start} to {_time(end, dates)}."
 
 
 def _time(day: date, dates: DateFormatter) -> str:
@@ -122,47 +198,76 @@ def _a(href: str, text: str, rel: str | None = None) -> str:
 
 
 def version_list_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
-    """Every version, newest first, each with its dates and the commit it came from."""
+    """Every version, newest first: its date, status, change note and where it came from."""
     items = []
     for version in reversed(policy.versions):
-        revision = version.latest
-        label = " <strong>(current)</strong>" if version is policy.current else ""
-        raw = layout.raw_file(policy, revision)
+        latest = version.latest
+        labels = []
+        if version.upcoming:
+            labels.append("upcoming")
+        elif version is policy.current and not policy.withdrawn_on:
+            labels.append("current")
+        if latest.snapshot is not None:
+            labels.append("snapshot")
+        label = "".join(f' <span class="pa-label pa-label--{name}">{name}</span>' for name in labels)
+        note = escape(version.changes or latest.subject)
+        edits = len(version.revisions) - 1
+        edits_text = f", {edits} editorial revision{'s' if edits > 1 else ''}" if edits else ""
+        origin = f"<code>{latest.commit[:7]}</code>" if latest.commit else "captured"
+        raw = layout.raw_file(policy, latest)
         raw_link = f', <a href="{escape(link(raw))}">raw</a>' if raw else ""
         items.append(
             "<li>"
             f'<a href="{escape(link(layout.version_page(policy, version)))}">{_time(version.starts, dates)}</a>'
-            f"{label} — {escape(revision.revision.subject)} "
-            f'<span class="pa-list__meta">(<code>{revision.revision.commit[:7]}</code>{raw_link})</span>'
+            f"{label} — {note} "
+            f'<span class="pa-list__meta">({origin}{edits_text}{raw_link})</span>'
             "</li>"
         )
     return f'<ol class="pa-list" reversed>\n{chr(10).join(items)}\n</ol>\n'
 
 
 def current_summary_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
-    """The line under a current policy's title: when it last changed, and the way to its earlier versions."""
+    """Under a current policy's title: when it took effect, when it last changed, and its other versions."""
     current = policy.current
     if current is None:
         return ""
-    earlier = len(policy.versions) - 1
+    earlier = current.number - 1
     noun = "earlier version" if earlier == 1 else "earlier versions"
-    return (
-        '<p class="pa-summary">'
-        f"Last updated {_time(current.starts, dates)} · "
-        f'<a href="{escape(link(layout.list_page(policy)))}">{earlier} {noun}</a></p>\n'
-    )
+    parts = []
+    if current.effective:
+        parts.append(f"Effective {_time(current.starts, dates)}")
+    parts.append(f"Last updated {_time(current.last_updated, dates)}")
+    parts.append(f'<a href="{escape(link(layout.list_page(policy)))}">{earlier} {noun}</a>')
+    html = f'<p class="pa-summary">{" · ".join(parts)}</p>\n'
+    for upcoming in policy.upcoming:
+        html += (
+            '<p class="pa-upcoming" role="note"><strong>A new version takes effect on '
+            f"{_time(upcoming.starts, dates)}.</strong> "
+            f'<a href="{escape(link(layout.version_page(policy, upcoming)))}">Read the new version</a>'
+            + (f" — {escape(upcoming.changes)}" if upcoming.changes else "")
+            + "</p>\n"
+        )
+    return html
 
 
 def policy_list_html(policies: Iterable[Policy], link: Link, dates: DateFormatter) -> str:
-    """A table of the site's policies with the day each last changed."""
+    """A table of the site's policies: when each took effect and last changed, and which were withdrawn."""
     rows = []
-    for policy in sorted(policies, key=lambda p: p.title.casefold()):
-        updated = _time(policy.current.starts, dates) if policy.current else "not yet committed"
+    for policy in sorted(policies, key=lambda p: (p.withdrawn_on is not None, p.title.casefold())):
+        current = policy.current
+        if policy.withdrawn_on:
+            status = f"withdrawn on {_time(policy.withdrawn_on, dates)}"
+        elif current:
+            status = _time(current.last_updated, dates)
+        else:
+            status = "not yet in force" if policy.versions else "not yet committed"
+        upcoming = ", ".join(_time(version.starts, dates) for version in policy.upcoming) or "—"
         rows.append(
-            f'<tr><td><a href="{escape(link(policy.path))}">{escape(policy.title)}</a></td><td>{updated}</td></tr>'
+            f'<tr><td><a href="{escape(link(policy.path))}">{escape(policy.title)}</a></td>'
+            f"<td>{status}</td><td>{upcoming}</td></tr>"
         )
     return (
-        '<table class="pa-policies">\n<thead><tr><th>Policy</th><th>Last updated</th></tr></thead>\n'
+        '<table class="pa-policies">\n<thead><tr><th>Policy</th><th>Last updated</th><th>Upcoming version</th></tr></thead>\n'
         f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n"
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
 import pathspec
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -15,15 +17,16 @@ from . import pages
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
-from .versions import Policy, Version, build_policy
+from .snapshots import Snapshot, SnapshotError, read_snapshots
+from .versions import Policy, Version, build_date, build_policy
 
 log = get_plugin_logger(__name__)
 
 STYLESHEET = "assets/policy-archive.css"
 
 
-class RawMarkdownFile(File):
-    """A revision's Markdown served as it is: a static file, although its name ends in `.md`."""
+class StaticFile(File):
+    """A generated file copied as it is, whatever its name: raw Markdown, redirect pages."""
 
     def is_documentation_page(self) -> bool:
         return False
@@ -34,19 +37,41 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.dates = DateFormatter(self.config.site_locale(config.theme), self.config.time_zone)
         self.layout = pages.Layout(self.config.archive_segment, self.config.publish_raw)
         self.is_policy = pathspec.GitIgnoreSpec.from_lines(self.config.policies).match_file
+        try:
+            self.today = build_date(os.environ.get("SOURCE_DATE_EPOCH"), self.dates)
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        paths = [f.src_uri for f in files.documentation_pages() if self.is_policy(f.src_uri)]
         history = self._history(Path(config.docs_dir))
+        snapshots = self._snapshots(Path(config.config_file_path).parent / self.config.snapshots_dir)
+        current = [f.src_uri for f in files.documentation_pages() if self.is_policy(f.src_uri)]
+        withdrawn = [
+            path
+            for path, file_history in history.files.items()
+            if file_history.deleted_at and self.config.publish_withdrawn and path not in current
+        ]
         self.policies: dict[str, Policy] = {}
-        for path in paths:
-            policy = build_policy(path, history.files.get(path), self.dates)
+        for path in current + withdrawn:
+            policy = build_policy(
+                path,
+                history.files.get(path),
+                self.dates,
+                today=self.today,
+                snapshots=snapshots.pop(path, ()),
+                effective_pattern=self.config.effective_pattern,
+            )
             for problem in policy.problems:
                 log.warning(problem)
             self.policies[path] = policy
+        for path, unclaimed in snapshots.items():
+            log.warning(
+                f"{unclaimed[0].file}: there is no policy {path} in {config.docs_dir} for this snapshot; "
+                f"add the policy or move the snapshot to the folder named after its policy."
+            )
         self.pages: dict[str, tuple[Policy, Version | None]] = {}
         for policy in self.policies.values():
             self._add_archive(policy, files, config)
@@ -67,14 +92,23 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             )
         return history
 
+    def _snapshots(self, folder: Path) -> dict[str, list[Snapshot]]:
+        try:
+            return read_snapshots(folder)
+        except SnapshotError as error:
+            raise PluginError(f"policy-archive: {error}") from None
+
     def _add_archive(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         if not policy.versions:
             return
         hidden = InclusionLevel.NOT_IN_NAV
+        exists = files.src_uris.__contains__
+        if policy.withdrawn_on:
+            content = pages.withdrawn_page_markdown(policy, self.layout, exists)
+            files.append(File.generated(config, policy.path, content=content, inclusion=hidden))
         list_page = self.layout.list_page(policy)
         files.append(File.generated(config, list_page, content=pages.list_page_markdown(policy), inclusion=hidden))
         self.pages[list_page] = (policy, None)
-        exists = files.src_uris.__contains__
         for version in policy.versions:
             src = self.layout.version_page(policy, version)
             markdown = pages.version_page_markdown(policy, version, self.layout, exists)
@@ -83,7 +117,28 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             for revision in version.revisions:
                 raw = self.layout.raw_file(policy, revision)
                 if raw:
-                    files.append(RawMarkdownFile.generated(config, raw, content=revision.revision.content))
+                    files.append(StaticFile.generated(config, raw, content=revision.content))
+        self._add_redirects(policy, files, config)
+
+    def _add_redirects(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
+        """Old addresses of a renamed policy, its archive and its versions lead to the new ones."""
+        for former in policy.former_paths:
+            for old_src, new_src in self.layout.moves(policy, former):
+                if old_src in files.src_uris:
+                    continue  # a new page took the old name: it wins
+                old = File(old_src, None, config.site_dir, config.use_directory_urls)
+                new = files.get_file_from_path(new_src)
+                assert new is not None, f"{new_src} was not generated"
+                html = pages.redirect_html(new.url_relative_to(old))
+                files.append(StaticFile.generated(config, old.dest_uri, content=html))
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        policy = self.policies.get(page.file.src_uri)
+        if policy is None or not policy.upcoming or policy.current is None or policy.withdrawn_on:
+            return markdown
+        # The committed text takes effect later: until then, readers get the version in force.
+        in_force = policy.current.latest
+        return pages.rebase_links(in_force.body, in_force.source_path, policy.path, files.src_uris.__contains__)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         def link(src_uri: str) -> str:
@@ -95,8 +150,10 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         if pages.POLICY_LIST in html:
             html = html.replace(pages.POLICY_LIST, pages.policy_list_html(self.policies.values(), link, self.dates))
         if src in self.policies:
-            summary = pages.current_summary_html(self.policies[src], self.layout, link, self.dates)
-            return _after_title(html, summary)
+            policy = self.policies[src]
+            if policy.withdrawn_on:
+                return html.replace(pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates))
+            return _after_title(html, pages.current_summary_html(policy, self.layout, link, self.dates))
         if src not in self.pages:
             return html
         policy, version = self.pages[src]

@@ -1,50 +1,106 @@
-"""The version model: from the raw revisions of a policy to the dated versions readers browse."""
+"""The version model: from the raw revisions of a policy to the versions readers and the law care about.
+
+A commit is not a version. A version is a distinct effective date; commits that keep the effective date are
+editorial revisions of it. A revision without an effective date is its own version, dated by its commit.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
+
+import babel.dates
 
 from .dates import DateFormatter
-from .frontmatter import FrontMatterError, split_front_matter
+from .frontmatter import FrontMatterError, check_keys, split_front_matter
 from .gitlog import FileHistory, Revision
+from .snapshots import Snapshot
 
 _HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+POLICY_KEYS = {"effective": "date", "changes": "text", "title": "text"}
+SNAPSHOT_KEYS = {**POLICY_KEYS, "source": "url", "captured": "date", "note": "text"}
 
 
 @dataclass(frozen=True)
 class PublishedRevision:
-    """One text of a policy exactly as it was committed, with a permanent slug for its raw Markdown."""
+    """One text of a policy exactly as it was committed or captured, with a permanent slug for its raw form."""
 
     slug: str
-    revision: Revision
+    origin: Revision | Snapshot
     text: str
     """The bytes decoded as UTF-8; invalid bytes become U+FFFD so the page can still be shown."""
     body: str
     """The text without its front matter."""
     meta: dict[str, Any]
+    """The front matter keys this project reads, validated."""
+    day: date
+    """The day it was committed (in the site's time zone) or captured."""
 
     @property
-    def published_at(self) -> datetime:
-        return self.revision.committed_at
+    def content(self) -> bytes:
+        return self.origin.content
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self.origin if isinstance(self.origin, Snapshot) else None
+
+    @property
+    def commit(self) -> str | None:
+        return self.origin.commit if isinstance(self.origin, Revision) else None
+
+    @property
+    def source_path(self) -> str:
+        """Where the text's relative links pointed from: the policy's path at that time."""
+        return self.origin.path if isinstance(self.origin, Revision) else self.origin.policy
+
+    @property
+    def subject(self) -> str:
+        if isinstance(self.origin, Revision):
+            return self.origin.subject
+        return self.meta.get("note") or f"Snapshot captured {self.capture_source or 'before the repository'}"
+
+    @property
+    def capture_source(self) -> str | None:
+        """Who captured a snapshot, from its source URL: 'the Wayback Machine', or the site's host."""
+        source = self.meta.get("source")
+        if not source:
+            return None
+        host = urlsplit(source).hostname or source
+        return "the Wayback Machine" if host.endswith("archive.org") else host
 
 
 @dataclass(frozen=True)
 class Version:
-    """A text that was in force from `starts` until `ends` (the next version's start, if any)."""
+    """A text in force from `starts` until `ends` (the next version's start), with its editorial revisions."""
 
     slug: str
     number: int
     revisions: tuple[PublishedRevision, ...]
     starts: date
     ends: date | None
+    effective: bool
+    """Whether `starts` is a stated effective date rather than the day of the commit."""
+    upcoming: bool
+    """Takes effect after the build date: announced, not yet in force."""
 
     @property
     def latest(self) -> PublishedRevision:
         """The text a reader of this version sees: its newest revision."""
         return self.revisions[-1]
+
+    @property
+    def changes(self) -> str | None:
+        """The writer's note on what this version changed."""
+        note = self.latest.meta.get("changes")
+        return note if isinstance(note, str) else None
+
+    @property
+    def last_updated(self) -> date:
+        return self.latest.day
 
 
 @dataclass
@@ -56,64 +112,176 @@ class Policy:
     versions: list[Version]
     problems: list[str] = field(default_factory=list)
     """What the build should warn about, each naming the file, the commit and the fix."""
+    former_paths: list[str] = field(default_factory=list)
+    withdrawn_on: date | None = None
+    """The day the policy was removed from the docs, if it was."""
 
     @property
     def current(self) -> Version | None:
-        return self.versions[-1] if self.versions else None
+        """The version in force on the build date (the newest one not upcoming)."""
+        in_force = [version for version in self.versions if not version.upcoming]
+        return in_force[-1] if in_force else None
+
+    @property
+    def upcoming(self) -> list[Version]:
+        return [version for version in self.versions if version.upcoming]
 
     @property
     def stem(self) -> str:
         """The path without `.md`, under which the policy's archive lives."""
-        return self.path[: -len(".md")] if self.path.endswith(".md") else self.path
+        return stem(self.path)
 
 
-def build_policy(path: str, history: FileHistory | None, dates: DateFormatter) -> Policy:
-    """Turn a file's git history into its timeline of versions."""
+def stem(path: str) -> str:
+    return path[: -len(".md")] if path.endswith(".md") else path
+
+
+def build_policy(
+    path: str,
+    history: FileHistory | None,
+    dates: DateFormatter,
+    *,
+    today: date,
+    snapshots: Sequence[Snapshot] = (),
+    effective_pattern: re.Pattern[str] | None = None,
+) -> Policy:
+    """Turn a file's git history and snapshots into its timeline of versions as of `today`."""
     problems: list[str] = []
-    published = _publish(path, history.revisions if history else [], dates, problems)
-    versions = _versions(published, dates)
-    title = _title(published[-1], path) if published else _title_from_path(path)
-    return Policy(path=path, title=title, versions=versions, problems=problems)
-
-
-def _publish(
-    path: str, revisions: list[Revision], dates: DateFormatter, problems: list[str]
-) -> list[PublishedRevision]:
+    reader = _RevisionReader(path, dates, effective_pattern, problems)
     taken: set[str] = set()
-    published = []
-    for revision in revisions:
-        where = f"{path} at commit {revision.commit[:12]} ({dates.iso(revision.committed_at)})"
+    # Git revisions take their slugs first, so importing an old snapshot later never renames one of them.
+    committed = [reader.revision(revision, taken) for revision in (history.revisions if history else [])]
+    captured = [reader.snapshot(snapshot, taken) for snapshot in snapshots]
+    timeline = _merge(captured, committed)
+    versions = _versions(timeline, today)
+    title = _title(timeline[-1], path) if timeline else _title_from_path(path)
+    policy = Policy(path=path, title=title, versions=versions, problems=problems)
+    if history:
+        policy.former_paths = history.former_paths
+        policy.withdrawn_on = dates.day(history.deleted_at) if history.deleted_at else None
+    return policy
+
+
+def _merge(captured: list[PublishedRevision], committed: list[PublishedRevision]) -> list[PublishedRevision]:
+    """Snapshots go before the first commit made after their day; commits keep git's order."""
+    timeline: list[PublishedRevision] = []
+    pending = sorted(captured, key=lambda revision: revision.day)
+    for revision in committed:
+        while pending and pending[0].day <= revision.day:
+            timeline.append(pending.pop(0))
+        timeline.append(revision)
+    return timeline + pending
+
+
+@dataclass
+class _RevisionReader:
+    path: str
+    dates: DateFormatter
+    effective_pattern: re.Pattern[str] | None
+    problems: list[str]
+
+    def revision(self, revision: Revision, taken: set[str]) -> PublishedRevision:
+        day = self.dates.day(revision.committed_at)
+        where = f"{self.path} at commit {revision.commit[:12]} ({day.isoformat()})"
+        return self._read(revision, where, day, POLICY_KEYS, taken)
+
+    def snapshot(self, snapshot: Snapshot, taken: set[str]) -> PublishedRevision:
+        return self._read(snapshot, snapshot.file, snapshot.day, SNAPSHOT_KEYS, taken)
+
+    def _read(
+        self, origin: Revision | Snapshot, where: str, day: date, schema: dict[str, str], taken: set[str]
+    ) -> PublishedRevision:
         try:
-            text = revision.content.decode("utf-8")
+            text = origin.content.decode("utf-8")
         except UnicodeDecodeError as error:
-            text = revision.content.decode("utf-8", errors="replace")
-            problems.append(
+            text = origin.content.decode("utf-8", errors="replace")
+            self.problems.append(
                 f"{where} is not valid UTF-8 (byte {error.start}): its raw Markdown is published byte for "
                 "byte and its page shows \ufffd where the bytes could not be read. Re-save the file as UTF-8 "
                 "in a new commit to fix the current version."
             )
         text = text.removeprefix("\ufeff")
         try:
-            meta, body = split_front_matter(text)
+            raw_meta, body = split_front_matter(text)
         except FrontMatterError as error:
-            problems.append(f"{where}: {error}. The revision is published with its front matter as text.")
-            meta, body = {}, text
-        slug = unique_slug(dates.iso(revision.committed_at), taken)
-        published.append(PublishedRevision(slug=slug, revision=revision, text=text, body=body, meta=meta))
-    return published
+            self.problems.append(f"{where}: {error}. The text is published with its front matter as text.")
+            raw_meta, body = {}, text
+        meta, errors = check_keys(raw_meta, schema)
+        for error in errors:
+            fallback = " The commit date is used instead." if error.startswith("front matter key 'effective'") else ""
+            self.problems.append(f"{where}: {error}.{fallback}")
+        if "effective" not in meta and self.effective_pattern is not None:
+            meta["effective"] = self._effective_from_text(body, where)
+        if meta.get("effective") is None:
+            meta.pop("effective", None)
+        slug = unique_slug(day.isoformat(), taken)
+        return PublishedRevision(slug=slug, origin=origin, text=text, body=body, meta=meta, day=day)
+
+    def _effective_from_text(self, body: str, where: str) -> date | None:
+        assert self.effective_pattern is not None
+        match = self.effective_pattern.search(body)
+        if not match:
+            return None
+        written = match.group("date") if "date" in self.effective_pattern.groupindex else match.group(1)
+        day = parse_written_date(written, self.dates)
+        if day is None:
+            self.problems.append(
+                f"{where}: the effective date {written!r} found in the text is not a date this site can read; "
+                "write it like 'January 1, 2026', '1 January 2026' or 2026-01-01. The commit date is used instead."
+            )
+        return day
 
 
-def _versions(published: list[PublishedRevision], dates: DateFormatter) -> list[Version]:
-    starts = [dates.day(revision.published_at) for revision in published]
+def parse_written_date(written: str, dates: DateFormatter) -> date | None:
+    """A date as policies write it in their text, in the site's language or in English."""
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", written.strip().rstrip("."))
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        pass
+    for locale in dict.fromkeys([str(dates.locale), "en"]):
+        months = {
+            name.casefold(): number
+            for width in ("wide", "abbreviated")
+            for number, name in babel.dates.get_month_names(width, locale=locale).items()
+        }
+        numbers = re.findall(r"\d+", cleaned)
+        words = [w.casefold().rstrip(".") for w in re.findall(r"[^\W\d_]+\.?", cleaned)]
+        month = next((months[w] for w in words if w in months), None)
+        if month and len(numbers) == 2:
+            day_text, year_text = sorted(numbers, key=len)
+            try:
+                return date(int(year_text), month, int(day_text))
+            except ValueError:
+                return None
+    return None
+
+
+def _versions(timeline: list[PublishedRevision], today: date) -> list[Version]:
+    groups: list[list[PublishedRevision]] = []
+    for revision in timeline:
+        effective = revision.meta.get("effective")
+        if groups and effective is not None and groups[-1][-1].meta.get("effective") == effective:
+            groups[-1].append(revision)
+        else:
+            groups.append([revision])
+    starts = [group[0].meta.get("effective") or group[0].day for group in groups]
+    # Versions made from commits claim their slugs before those made only from snapshots (see build_policy).
+    taken: set[str] = set()
+    slugs: dict[int, str] = {}
+    for number in sorted(range(len(groups)), key=lambda n: groups[n][0].snapshot is not None):
+        slugs[number] = unique_slug(starts[number].isoformat(), taken)
     return [
         Version(
-            slug=revision.slug,
-            number=number,
-            revisions=(revision,),
-            starts=starts[number - 1],
-            ends=starts[number] if number < len(starts) else None,
+            slug=slugs[number],
+            number=number + 1,
+            revisions=tuple(group),
+            starts=starts[number],
+            ends=starts[number + 1] if number + 1 < len(groups) else None,
+            effective=group[0].meta.get("effective") is not None,
+            upcoming=starts[number] > today,
         )
-        for number, revision in enumerate(published, start=1)
+        for number, group in enumerate(groups)
     ]
 
 
@@ -130,10 +298,22 @@ def unique_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
+def build_date(source_date_epoch: str | None, dates: DateFormatter) -> date:
+    """The day of the build: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    if source_date_epoch:
+        try:
+            return dates.day(datetime.fromtimestamp(int(source_date_epoch), tz=dates.zone))
+        except ValueError:
+            raise ValueError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {source_date_epoch!r}"
+            ) from None
+    return dates.day(datetime.now(tz=dates.zone))
+
+
 def _title(revision: PublishedRevision, path: str) -> str:
     title = revision.meta.get("title")
-    if isinstance(title, str) and title.strip():
-        return title.strip()
+    if title:
+        return str(title)
     heading = _HEADING.search(revision.body)
     return heading.group(1).strip() if heading else _title_from_path(path)
 
