@@ -11,6 +11,13 @@ import yaml
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as written, so an impossible date becomes a message, not a crash."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
 class FrontMatterError(ValueError):
     """The front matter is not a YAML mapping; the message says what the parser saw."""
 
@@ -25,7 +32,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     body = text[match.end() :]
     try:
-        meta = yaml.safe_load(match.group(1) or "")
+        meta = yaml.load(match.group(1) or "", Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
