@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from html import escape, unescape
 
 import yaml
 
 from .dates import DateFormatter
+from .diff import DiffStats
 from .versions import Policy, PublishedRevision, Version, stem
 
 Link = Callable[[str], str]
@@ -52,6 +53,24 @@ class Layout:
     def version_page(self, policy: Policy, version: Version) -> str:
         return f"{self.archive_dir(policy)}/{version.slug}.md"
 
+    def diff_page(self, policy: Policy, version: Version) -> str:
+        """What `version` changed since the version before it, inline."""
+        return f"{self.archive_dir(policy)}/{version.slug}/changes.md"
+
+    def side_by_side_page(self, policy: Policy, version: Version) -> str:
+        return f"{self.archive_dir(policy)}/{version.slug}/side-by-side.md"
+
+    def to_current_page(self, policy: Policy, version: Version) -> str:
+        """What changed from `version` to the version in force now."""
+        return f"{self.archive_dir(policy)}/{version.slug}/to-current.md"
+
+    def compare_page(self, policy: Policy) -> str:
+        return f"{self.archive_dir(policy)}/compare.md"
+
+    def unified_diff_file(self, policy: Policy, version: Version) -> str | None:
+        """The change to the Markdown as a unified diff, published with the raw files."""
+        return f"{self.archive_dir(policy)}/raw/{version.slug}.diff" if self.publish_raw else None
+
     def raw_file(self, policy: Policy, revision: PublishedRevision) -> str | None:
         """Where the revision's Markdown is published as it is, unless that is turned off."""
         return f"{self.archive_dir(policy)}/raw/{revision.slug}.md" if self.publish_raw else None
@@ -68,7 +87,7 @@ def version_page_markdown(
         "search": {"exclude": True},
         "policy_archive": {"policy": policy.path, "version": version.slug},
     }
-    return _front_matter(meta) + BANNER + "\n\n" + body
+    return front_matter(meta) + BANNER + "\n\n" + body
 
 
 def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[str], bool]) -> str:
@@ -76,12 +95,12 @@ def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[st
     last = policy.versions[-1].latest
     body = rebase_links(last.body, last.source_path, policy.path, exists)
     meta = {"title": f"{policy.title} (withdrawn)", "search": {"exclude": True}}
-    return _front_matter(meta) + BANNER + "\n\n" + body
+    return front_matter(meta) + BANNER + "\n\n" + body
 
 
 def list_page_markdown(policy: Policy) -> str:
     meta = {"title": f"{policy.title}: all versions", "search": {"exclude": True}}
-    return _front_matter(meta) + f"# {_escape_markdown(policy.title)}: all versions\n\n{VERSION_LIST}\n"
+    return front_matter(meta) + f"# {_escape_markdown(policy.title)}: all versions\n\n{VERSION_LIST}\n"
 
 
 def redirect_html(target_url: str) -> str:
@@ -95,7 +114,7 @@ def redirect_html(target_url: str) -> str:
     )
 
 
-def _front_matter(meta: dict[str, object]) -> str:
+def front_matter(meta: dict[str, object]) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
@@ -121,6 +140,10 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     if number < len(versions):
         following = versions[number]
         nav.append(_a(link(layout.version_page(policy, following)), f"Next: {dates.long(following.starts)} →", "next"))
+    if number > 1:
+        nav.append(_a(link(layout.diff_page(policy, version)), "What changed"))
+    if current is not None and version.number < current.number - 1:
+        nav.append(_a(link(layout.to_current_page(policy, version)), "Changes since"))
     if version is not current:
         nav.append(_a(link(policy.path), "Withdrawn policy" if policy.withdrawn_on else "Current version"))
     raw = layout.raw_file(policy, version.latest)
@@ -145,7 +168,7 @@ def withdrawn_banner_html(policy: Policy, layout: Layout, link: Link, dates: Dat
     return (
         '<aside class="pa-banner pa-banner--withdrawn" aria-label="Withdrawn policy">\n'
         f"<p class=\"pa-banner__what\"><strong>Withdrawn.</strong> {escape(policy.title)} no longer applies: it was "
-        f"withdrawn on {_time(policy.withdrawn_on, dates)}. Its last version is shown below.</p>\n"
+        f"withdrawn on {time_html(policy.withdrawn_on, dates)}. Its last version is shown below.</p>\n"
         f'<nav class="pa-banner__nav" aria-label="Versions">{_a(link(layout.list_page(policy)), f"All versions ({len(policy.versions)})")}</nav>\n'
         "</aside>\n"
     )
@@ -158,7 +181,7 @@ def _provenance(version: Version, dates: DateFormatter) -> list[str]:
         return []
     captured = revision.meta.get("captured", snapshot.day)
     who = revision.capture_source
-    text = f"Captured by {escape(who)} on {_time(captured, dates)}" if who else f"Captured on {_time(captured, dates)}"
+    text = f"Captured by {escape(who)} on {time_html(captured, dates)}" if who else f"Captured on {time_html(captured, dates)}"
     source = revision.meta.get("source")
     if source:
         text += f' · <a href="{escape(source)}">original snapshot</a>'
@@ -171,7 +194,7 @@ def _editorial_revisions(policy: Policy, version: Version, layout: Layout, link:
         raw = layout.raw_file(policy, revision)
         raw_link = f' (<a href="{escape(link(raw))}">raw</a>)' if raw else ""
         shown = " — shown here" if revision is version.latest else ""
-        items.append(f"<li>{_time(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>")
+        items.append(f"<li>{time_html(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>")
     return (
         f'<details class="pa-banner__revisions"><summary>{len(version.revisions)} revisions of this version '
         f"(editorial changes that kept its effective date)</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>"
@@ -179,16 +202,17 @@ def _editorial_revisions(policy: Policy, version: Version, layout: Layout, link:
 
 
 def _period(policy: Policy, version: Version, dates: DateFormatter) -> str:
-    start = _time(version.starts, dates)
+    start = time_html(version.starts, dates)
     if version.upcoming:
         return f"Takes effect on {start}."
     end = version.ends or policy.withdrawn_on
     if end is None:
         return f"In force since {start}."
-    return f"In force from {start} to {_time(end, dates)}."
+    return f"In force from {start} to {time_html(end, dates)}."
 
 
-def _time(day: date, dates: DateFormatter) -> str:
+def time_html(day: date, dates: DateFormatter) -> str:
+    """A day as readers read it, marked up for machines."""
     return f'<time datetime="{dates.iso(day)}">{escape(dates.long(day))}</time>'
 
 
@@ -197,8 +221,20 @@ def _a(href: str, text: str, rel: str | None = None) -> str:
     return f'<a class="pa-banner__link" href="{escape(href)}"{rel_attr}>{escape(text)}</a>'
 
 
-def version_list_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
-    """Every version, newest first: its date, status, change note and where it came from."""
+def counts_html(stats: DiffStats) -> str:
+    """'+12 −3', with what the numbers mean spelled out for screen readers."""
+    return (
+        f'<span class="pa-count pa-count--added" title="words added">+{stats.words_added}'
+        f'<span class="pa-visually-hidden"> words added</span></span> '
+        f'<span class="pa-count pa-count--removed" title="words removed">−{stats.words_removed}'
+        f'<span class="pa-visually-hidden"> words removed</span></span>'
+    )
+
+
+def version_list_html(
+    policy: Policy, stats: Mapping[str, DiffStats], layout: Layout, link: Link, dates: DateFormatter
+) -> str:
+    """Every version, newest first: its date, status, change note, how much it changed and where it came from."""
     items = []
     for version in reversed(policy.versions):
         latest = version.latest
@@ -216,10 +252,17 @@ def version_list_html(policy: Policy, layout: Layout, link: Link, dates: DateFor
         origin = f"<code>{latest.commit[:7]}</code>" if latest.commit else "captured"
         raw = layout.raw_file(policy, latest)
         raw_link = f', <a href="{escape(link(raw))}">raw</a>' if raw else ""
+        changed = stats.get(version.slug)
+        change_link = (
+            f' <span class="pa-list__changes">{counts_html(changed)} '
+            f'<a href="{escape(link(layout.diff_page(policy, version)))}">what changed</a></span>'
+            if changed
+            else ""
+        )
         items.append(
             "<li>"
-            f'<a href="{escape(link(layout.version_page(policy, version)))}">{_time(version.starts, dates)}</a>'
-            f"{label} — {note} "
+            f'<a href="{escape(link(layout.version_page(policy, version)))}">{time_html(version.starts, dates)}</a>'
+            f"{label} — {note}{change_link} "
             f'<span class="pa-list__meta">({origin}{edits_text}{raw_link})</span>'
             "</li>"
         )
@@ -235,15 +278,16 @@ def current_summary_html(policy: Policy, layout: Layout, link: Link, dates: Date
     noun = "earlier version" if earlier == 1 else "earlier versions"
     parts = []
     if current.effective:
-        parts.append(f"Effective {_time(current.starts, dates)}")
-    parts.append(f"Last updated {_time(current.last_updated, dates)}")
+        parts.append(f"Effective {time_html(current.starts, dates)}")
+    parts.append(f"Last updated {time_html(current.last_updated, dates)}")
     parts.append(f'<a href="{escape(link(layout.list_page(policy)))}">{earlier} {noun}</a>')
     html = f'<p class="pa-summary">{" · ".join(parts)}</p>\n'
     for upcoming in policy.upcoming:
         html += (
             '<p class="pa-upcoming" role="note"><strong>A new version takes effect on '
-            f"{_time(upcoming.starts, dates)}.</strong> "
-            f'<a href="{escape(link(layout.version_page(policy, upcoming)))}">Read the new version</a>'
+            f"{time_html(upcoming.starts, dates)}.</strong> "
+            f'<a href="{escape(link(layout.version_page(policy, upcoming)))}">Read the new version</a> or '
+            f'<a href="{escape(link(layout.diff_page(policy, upcoming)))}">see what changes</a>'
             + (f" — {escape(upcoming.changes)}" if upcoming.changes else "")
             + "</p>\n"
         )
@@ -256,12 +300,12 @@ def policy_list_html(policies: Iterable[Policy], link: Link, dates: DateFormatte
     for policy in sorted(policies, key=lambda p: (p.withdrawn_on is not None, p.title.casefold())):
         current = policy.current
         if policy.withdrawn_on:
-            status = f"withdrawn on {_time(policy.withdrawn_on, dates)}"
+            status = f"withdrawn on {time_html(policy.withdrawn_on, dates)}"
         elif current:
-            status = _time(current.last_updated, dates)
+            status = time_html(current.last_updated, dates)
         else:
             status = "not yet in force" if policy.versions else "not yet committed"
-        upcoming = ", ".join(_time(version.starts, dates) for version in policy.upcoming) or "—"
+        upcoming = ", ".join(time_html(version.starts, dates) for version in policy.upcoming) or "—"
         rows.append(
             f'<tr><td><a href="{escape(link(policy.path))}">{escape(policy.title)}</a></td>'
             f"<td>{status}</td><td>{upcoming}</td></tr>"
@@ -306,6 +350,27 @@ def rebase_links(markdown: str, source: str, destination: str, exists: Callable[
         return match["lead"] + (target if found else "#")
 
     return _REFERENCE.sub(reference, _INLINE_LINK.sub(inline, markdown))
+
+
+_HTML_URL = re.compile(r'\b(?P<attr>href|src)="(?P<url>[^"]*)"')
+
+
+def relink_html(html: str, source: str, link: Link, exists: Callable[[str], bool]) -> str:
+    """Point the relative links of HTML rendered from a text written at `source` to the pages they name.
+
+    Diffs are rendered outside the site engine, so their `terms.md` links are still source paths."""
+
+    def relink(match: re.Match[str]) -> str:
+        url = unescape(match["url"])
+        if not url or _SCHEME.match(url) or url.startswith(("#", "/")):
+            return match[0]
+        path, sep, fragment = _split_fragment(url)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        if not exists(resolved):
+            return match[0]
+        return f'{match["attr"]}="{escape(link(resolved) + sep + fragment)}"'
+
+    return _HTML_URL.sub(relink, html)
 
 
 def _split_fragment(target: str) -> tuple[str, str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from importlib import resources
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import pages
+from . import changes, data, feeds, pages
 from .config import PolicyArchiveConfig
+from .diff import DiffStats, diff_documents, diff_stats, side_by_side_html, unified_diff
 from .dates import DateFormatter
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .snapshots import Snapshot, SnapshotError, read_snapshots
@@ -23,6 +25,9 @@ from .versions import Policy, Version, build_date, build_policy
 log = get_plugin_logger(__name__)
 
 STYLESHEET = "assets/policy-archive.css"
+SCRIPT = "assets/policy-archive.js"
+FOLD_CONTEXT = 2
+"""Unchanged blocks kept open around each change; longer unchanged runs are folded."""
 
 
 class StaticFile(File):
@@ -43,6 +48,8 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             raise PluginError(str(error)) from None
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -73,10 +80,35 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 f"add the policy or move the snapshot to the folder named after its policy."
             )
         self.pages: dict[str, tuple[Policy, Version | None]] = {}
+        self.diff_views: dict[str, tuple[Policy, changes.DiffView]] = {}
+        self.compare_pages: dict[str, Policy] = {}
+        self.stats: dict[str, dict[str, DiffStats]] = {}
         for policy in self.policies.values():
             self._add_archive(policy, files, config)
+        self._add_data(files, config)
         files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
+        files.append(File.generated(config, SCRIPT, content=_asset("policy-archive.js")))
         return files
+
+    def _add_data(self, files: Files, config: MkDocsConfig) -> None:
+        """versions.json per policy, policies.json, and the Atom feeds (which need absolute URLs)."""
+        if not config.site_url:
+            log.warning(
+                "No feeds are published: Atom feeds need absolute links. Set `site_url` in mkdocs.yml "
+                "to the address the site is served from."
+            )
+
+        def url(src: str) -> str:
+            found = files.get_file_from_path(src)
+            return (found or File(src, None, config.site_dir, config.use_directory_urls)).url
+
+        published = data.data_files(
+            self.policies.values(), self.layout, url, self.dates,
+            site_url=config.site_url, site_title=config.site_name, unified_diffs=False,
+        )
+        for path, content in published.items():
+            files.append(StaticFile.generated(config, path, content=content))
+        self.feeds_published = bool(config.site_url)
 
     def _history(self, docs_dir: Path) -> RepoHistory:
         try:
@@ -118,7 +150,25 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 raw = self.layout.raw_file(policy, revision)
                 if raw:
                     files.append(StaticFile.generated(config, raw, content=revision.content))
+        self._add_changes(policy, files, config)
         self._add_redirects(policy, files, config)
+
+    def _add_changes(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
+        hidden = InclusionLevel.NOT_IN_NAV
+        pairs = list(zip(policy.versions, policy.versions[1:]))
+        self.stats[policy.path] = {new.slug: diff_stats(old.latest.body, new.latest.body) for old, new in pairs}
+        for view in changes.views(policy):
+            src = changes.view_page(self.layout, policy, view)
+            files.append(File.generated(config, src, content=changes.diff_page_markdown(policy, view, self.dates), inclusion=hidden))
+            self.diff_views[src] = (policy, view)
+        for old, new in pairs:
+            unified = self.layout.unified_diff_file(policy, new)
+            if unified:
+                text = unified_diff(old.latest.text, new.latest.text, old.slug, new.slug)
+                files.append(StaticFile.generated(config, unified, content=text))
+        compare = self.layout.compare_page(policy)
+        files.append(File.generated(config, compare, content=changes.compare_page_markdown(policy), inclusion=hidden))
+        self.compare_pages[compare] = policy
 
     def _add_redirects(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         """Old addresses of a renamed policy, its archive and its versions lead to the new ones."""
@@ -154,12 +204,63 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             if policy.withdrawn_on:
                 return html.replace(pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates))
             return _after_title(html, pages.current_summary_html(policy, self.layout, link, self.dates))
+        if src in self.diff_views:
+            return html.replace(changes.DIFF, self._diff_html(*self.diff_views[src], link, files, config))
+        if src in self.compare_pages:
+            form = changes.compare_form_html(self.compare_pages[src], self.layout, link, self.dates)
+            return html.replace(changes.COMPARE, form)
         if src not in self.pages:
             return html
         policy, version = self.pages[src]
         if version is None:
-            return html.replace(pages.VERSION_LIST, pages.version_list_html(policy, self.layout, link, self.dates))
+            stats = self.stats[policy.path]
+            listing = changes.timeline_svg(policy, stats, self.layout, link, self.dates, self.today)
+            listing += pages.version_list_html(policy, stats, self.layout, link, self.dates)
+            if self.feeds_published:
+                listing = feeds.subscribe_link_html(link(feeds.feed_file(policy, self.layout))) + listing
+            return html.replace(pages.VERSION_LIST, listing)
         return html.replace(pages.BANNER, pages.banner_html(policy, version, self.layout, link, self.dates))
+
+
+    def _diff_html(
+        self, policy: Policy, view: changes.DiffView, link: pages.Link, files: Files, config: MkDocsConfig
+    ) -> str:
+        old, new = view.old.latest.body, view.new.latest.body
+        markdown_options = {"extensions": config.markdown_extensions, "extension_configs": config.mdx_configs}
+        if view.kind == "side-by-side":
+            stats = self.stats[policy.path][view.new.slug]
+            summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
+            body = side_by_side_html(old, new, **markdown_options)
+        else:
+            diff = diff_documents(old, new, fold_context=FOLD_CONTEXT, **markdown_options)
+            summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
+            body = diff.html
+        return summary + pages.relink_html(body, view.new.latest.source_path, link, files.src_uris.__contains__)
+
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Let browsers and feed readers find the feeds: the site's on every page, a policy's on its pages."""
+        if not self.feeds_published:
+            return output
+        src = page.file.src_uri
+        policy = self.policies.get(src) or self._owner(src)
+        links = [feeds.autodiscovery_link(f"{config.site_name}: policy changes", _relative(feeds.SITE_FEED, page))]
+        if policy is not None and policy.versions:
+            href = _relative(feeds.feed_file(policy, self.layout), page)
+            links.insert(0, feeds.autodiscovery_link(f"{policy.title}: versions", href))
+        return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
+
+    def _owner(self, src: str) -> Policy | None:
+        """The policy a generated archive page belongs to."""
+        for owners in (self.pages, self.diff_views):
+            if src in owners:
+                return owners[src][0]
+        return self.compare_pages.get(src)
+
+
+def _relative(target: str, page: Page) -> str:
+    """A URL relative to `page` for a static file published at `target`."""
+    return posixpath.relpath(target, posixpath.dirname(page.file.dest_uri) or ".")
 
 
 def _after_title(html: str, addition: str) -> str:
@@ -173,3 +274,7 @@ def _after_title(html: str, addition: str) -> str:
 def _stylesheet() -> str:
     sheets = sorted((resources.files(__package__) / "assets").iterdir(), key=lambda sheet: sheet.name)
     return "\n".join(sheet.read_text(encoding="utf-8") for sheet in sheets if sheet.name.endswith(".css"))
+
+
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
