@@ -1,0 +1,1319 @@
+"""Show what changed between two versions of a policy, inside the rendered page.
+
+Readers of an archived policy want to see *what changed*, not a patch of Markdown
+source.  A character diff of the whole document is too slow for a real history
+(hundreds of versions of ~40 KB) and unreadable once rendered, so comparison works
+in two stages:
+
+1. Both versions are split into blocks (headings, paragraphs, list items, table
+   rows, code blocks, ...) and the block sequences are aligned with difflib on a
+   whitespace-normalised key, so re-wrapped or renumbered text is not a change.
+2. Blocks that were edited rather than replaced are paired by similarity and
+   compared token by token (words, whitespace, punctuation), where every token
+   also remembers the emphasis and link it sits in.
+
+The merged result is written back as Markdown with ``<ins>``/``<del>`` placed only
+where they cannot break Markdown syntax (never across a table pipe, a list marker
+or a blank line; always inside emphasis and link text) and rendered by
+Python-Markdown with the site's own extensions, so the diff looks like the page.
+
+Nothing here imports MkDocs: callers pass plain strings and extension names.
+Front matter is the caller's business and must be stripped before calling.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
+
+import markdown
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+__all__ = [
+    "ChangedSection",
+    "DiffStats",
+    "DocumentDiff",
+    "diff_documents",
+    "diff_stats",
+    "side_by_side_html",
+    "unified_diff",
+]
+
+
+@dataclass(frozen=True)
+class DiffStats:
+    """How much changed, cheap enough to compute for every pair in an archive list.
+
+    Words are counted as readers see them (link URLs and Markdown syntax do not
+    count); a block is a paragraph, heading, list item, table row or similar.
+    """
+
+    words_added: int
+    words_removed: int
+    blocks_added: int
+    blocks_removed: int
+    blocks_changed: int
+
+
+@dataclass(frozen=True)
+class ChangedSection:
+    """A section that contains changes, so a summary can offer jump links to it."""
+
+    title: str
+    """Plain heading text, or "" for changes before the first heading."""
+    anchor: str
+    """Id of the first change in the section, e.g. ``pa-change-3``."""
+
+
+@dataclass(frozen=True)
+class DocumentDiff:
+    """The inline view of a change: the whole page with the changes marked in it."""
+
+    stats: DiffStats
+    sections: list[ChangedSection]
+    html: str
+    changes: int
+    """Number of change anchors ``pa-change-1`` .. ``pa-change-N`` in ``html``, in order."""
+
+
+# --------------------------------------------------------------------------- blocks
+#
+# The block splitter follows Python-Markdown's rules (not CommonMark's) because the
+# marked-up blocks are rendered by Python-Markdown: nested list content needs four
+# spaces, list markers do not interrupt a paragraph, quotes and headings do.
+
+_TAB_LENGTH = 4
+
+_ITEM_RE = re.compile(r"[ ]*(?:[*+-]|\d+\.)[ ]+")
+_FENCE_RE = re.compile(r"[ ]*(`{3,}|~{3,})")
+_ATX_RE = re.compile(r"[ ]{0,3}#{1,6}(?:[ ]|$)")
+_SETEXT_RE = re.compile(r"[ ]{0,3}(?:=+|-+)[ ]*$")
+_RULE_RE = re.compile(r"[ ]{0,3}(?:(?:\*[ ]*){3,}|(?:-[ ]*){3,}|(?:_[ ]*){3,})$")
+_QUOTE_RE = re.compile(r"[ ]{0,3}>")
+# Admonitions (!!!), collapsible details (???) and content tabs (===) of Material.
+_CONTAINER_RE = re.compile(r'(?:!!!|\?\?\?\+?)[ ]+\S|===\+?[ ]+"')
+# Link reference, footnote and abbreviation definitions: they render as nothing.
+_DEFINITION_RE = re.compile(r"[ ]{0,3}\*?\[[^\]]+\]:")
+_TABLE_DELIMITER_RE = re.compile(r"[ ]*\|?[ ]*:?-+:?[ ]*(?:\|[ ]*:?-+:?[ ]*)*\|?[ ]*$")
+_HTML_BLOCK_RE = re.compile(r"<(?:!--|([A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$))")
+_BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
+_VOID_TAGS = frozenset({"hr", "br", "img", "input", "meta", "link", "source", "embed", "wbr"})
+
+BlockKind = Literal[
+    "heading",
+    "paragraph",
+    "item",
+    "table_head",
+    "table_row",
+    "quote",
+    "container",
+    "code",
+    "html",
+    "rule",
+    "definition",
+]
+# Blocks whose text can carry inline <ins>/<del>; the others are marked whole.
+_INLINE_KINDS = frozenset({"heading", "paragraph", "item", "table_head", "table_row", "quote", "container"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: BlockKind
+    text: str
+    key: str
+    """What must be equal for two blocks to count as unchanged (kind + normalised text)."""
+    group: Literal["list", "table"] | None
+    """Blocks of a group must be rendered together to stay one list or one table."""
+    nested: bool
+    """Part of the previous block's list item (a sub-item or a continuation paragraph)."""
+    blank_before: bool
+    inline: bool
+    table_head: str = ""
+    """For table rows: the header and delimiter rows, to restart the table after a fold."""
+
+
+@lru_cache(maxsize=16)
+def _split_blocks(text: str) -> tuple[_Block, ...]:
+    # Cached because consecutive pairs of a history share a version.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(_TAB_LENGTH).split("\n")
+    return _BlockSplitter(lines).split()
+
+
+class _BlockSplitter:
+    """One pass over the lines; each ``_scan_*`` method adds a block and returns the next line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.blocks: list[_Block] = []
+        self.blank_before = True
+        self.in_list = False
+        self.table_head = ""
+
+    def split(self) -> tuple[_Block, ...]:
+        index = 0
+        while index < len(self.lines):
+            if not self.lines[index].strip():
+                self.blank_before = True
+                index += 1
+                continue
+            index = self._scan_block(index)
+            self.blank_before = False
+        return tuple(self.blocks)
+
+    def _add(
+        self,
+        kind: BlockKind,
+        start: int,
+        end: int,
+        *,
+        group: Literal["list", "table"] | None = None,
+        nested: bool = False,
+    ) -> int:
+        lines = self.lines[start:end]
+        text = "\n".join(lines)
+        inline = kind in _INLINE_KINDS and not any(_FENCE_RE.match(line.lstrip(" >")) for line in lines)
+        body = _ITEM_RE.sub("", text, count=1) if kind == "item" else text
+        self.blocks.append(
+            _Block(
+                kind=kind,
+                text=text,
+                key=f"{kind}\x1f{' '.join(body.split())}",
+                group=group,
+                nested=nested,
+                blank_before=self.blank_before,
+                inline=inline,
+                table_head=self.table_head if kind == "table_row" else "",
+            )
+        )
+        return end
+
+    def _scan_block(self, index: int) -> int:
+        line = self.lines[index]
+        indent = len(line) - len(line.lstrip(" "))
+        if self.in_list:
+            if _ITEM_RE.match(line):
+                return self._scan_item(index, nested=indent >= _TAB_LENGTH)
+            if indent >= _TAB_LENGTH:
+                return self._scan_list_continuation(index)
+            self.in_list = False
+        if indent >= _TAB_LENGTH:
+            return self._add("code", index, self._indented_end(index))
+        if _FENCE_RE.match(line):
+            return self._add("code", index, self._fence_end(index))
+        if _ATX_RE.match(line):
+            return self._add("heading", index, index + 1)
+        if _CONTAINER_RE.match(line) or _DEFINITION_RE.match(line):
+            kind: BlockKind = "container" if _CONTAINER_RE.match(line) else "definition"
+            return self._add(kind, index, self._indented_end(index + 1))
+        if _RULE_RE.match(line):
+            return self._add("rule", index, index + 1)
+        if _ITEM_RE.match(line):
+            self.in_list = True
+            return self._scan_item(index, nested=False)
+        if self._starts_table(index):
+            return self._scan_table(index)
+        if _QUOTE_RE.match(line):
+            return self._add("quote", index, self._paragraph_end(index, lazy=True))
+        tag = _HTML_BLOCK_RE.match(line)
+        if tag and (tag.group(1) is None or tag.group(1).lower() in _BLOCK_TAGS):
+            return self._add("html", index, self._html_end(index, tag.group(1)))
+        return self._scan_paragraph(index)
+
+    def _scan_item(self, index: int, *, nested: bool) -> int:
+        end = index + 1
+        while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
+            end += 1
+        return self._add("item", index, end, group="list", nested=nested)
+
+    def _scan_list_continuation(self, index: int) -> int:
+        """Indented content after a blank line inside a list item stays in the item."""
+        if _FENCE_RE.match(self.lines[index]):
+            return self._add("code", index, self._fence_end(index), group="list", nested=True)
+        end = index + 1
+        while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
+            end += 1
+        return self._add("paragraph", index, end, group="list", nested=True)
+
+    def _scan_paragraph(self, index: int) -> int:
+        end = self._paragraph_end(index, lazy=False)
+        if end < len(self.lines) and _SETEXT_RE.match(self.lines[end]) and self.lines[end].strip():
+            # Python-Markdown makes only the line above the underline a heading.
+            if end - 1 > index:
+                self._add("paragraph", index, end - 1)
+                self.blank_before = False
+            return self._add("heading", end - 1, end + 1)
+        return self._add("paragraph", index, end)
+
+    def _paragraph_end(self, index: int, *, lazy: bool) -> int:
+        """First line after a paragraph; a quote (``lazy``) also continues over plain lines."""
+        end = index + 1
+        while end < len(self.lines):
+            line = self.lines[end]
+            if not line.strip() or _ATX_RE.match(line) or _FENCE_RE.match(line):
+                break
+            if not lazy and (
+                _QUOTE_RE.match(line) or _SETEXT_RE.match(line) or (_RULE_RE.match(line) and "-" not in line)
+            ):
+                break
+            end += 1
+        return end
+
+    def _starts_table(self, index: int) -> bool:
+        if index + 1 >= len(self.lines) or "|" not in self.lines[index]:
+            return False
+        delimiter = self.lines[index + 1]
+        after_heading = bool(self.blocks) and self.blocks[-1].kind == "heading"
+        return (
+            "|" in delimiter
+            and _TABLE_DELIMITER_RE.match(delimiter) is not None
+            and (self.blank_before or after_heading)
+        )
+
+    def _scan_table(self, index: int) -> int:
+        self.table_head = "\n".join(self.lines[index : index + 2])
+        self._add("table_head", index, index + 2, group="table")
+        row = index + 2
+        while row < len(self.lines) and self.lines[row].strip():
+            self.blank_before = False
+            row = self._add("table_row", row, row + 1, group="table")
+        return row
+
+    def _fence_end(self, index: int) -> int:
+        opening = _FENCE_RE.match(self.lines[index])
+        assert opening is not None
+        fence = opening.group(1)
+        for end in range(index + 1, len(self.lines)):
+            closing = _FENCE_RE.match(self.lines[end])
+            if closing and closing.group(1).startswith(fence) and not self.lines[end].strip(" `~"):
+                return end + 1
+        return len(self.lines)
+
+    def _indented_end(self, index: int) -> int:
+        """End of lines indented by a tab stop (blank lines inside included, trailing ones not)."""
+        end = index
+        last_text = index
+        while end < len(self.lines):
+            line = self.lines[end]
+            if line.strip():
+                if len(line) - len(line.lstrip(" ")) < _TAB_LENGTH:
+                    break
+                last_text = end + 1
+            end += 1
+        return max(last_text, index)
+
+    def _html_end(self, index: int, tag: str | None) -> int:
+        """Python-Markdown keeps a raw HTML block until its element closes, blank lines or not."""
+        if tag is None:  # a comment
+            ends = (end + 1 for end in range(index, len(self.lines)) if "-->" in self.lines[end])
+            return next(ends, len(self.lines))
+        if tag.lower() in _VOID_TAGS or re.match(r"[^>]*/>", self.lines[index]):
+            return self._paragraph_end(index, lazy=True)
+        opening = re.compile(rf"<{re.escape(tag)}(?=[\s/>]|$)", re.IGNORECASE)
+        closing = re.compile(rf"</{re.escape(tag)}\s*>", re.IGNORECASE)
+        depth = 0
+        for end in range(index, len(self.lines)):
+            depth += len(opening.findall(self.lines[end])) - len(closing.findall(self.lines[end]))
+            if depth <= 0:
+                return end + 1
+        return len(self.lines)
+
+
+# --------------------------------------------------------------------------- tokens
+
+_WORD, _SPACE, _PUNCT, _ATOM, _MARKUP, _STRUCT = range(6)
+# Tokens a reader sees change; whitespace alone is never worth a mark.
+_SIGNIFICANT = frozenset({_WORD, _PUNCT, _ATOM})
+# Tokens that must never sit inside <ins>/<del>: Markdown structure and raw HTML tags.
+# They are written from the version being shown, unmarked.
+_UNMARKABLE = frozenset({_MARKUP, _STRUCT})
+
+_WORD_RE = re.compile(r"\w+")
+_INLINE_RE = re.compile(
+    r"""
+      (?P<escape>\\[!-/:-@\[-`{-~])
+    | (?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`))
+    | (?P<autolink><(?:[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>)
+    | (?P<markup></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->)
+    | (?P<entity>&(?:\#[0-9]{1,7}|\#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)
+    | (?P<image>!\[(?:[^\[\]\\]|\\.)*\]
+                (?:\((?:[^()\s]|\([^()\s]*\))*(?:[ ]+(?:"[^"]*"|'[^']*'))?[ ]*\)|\[[^\]]*\]))
+    | (?P<footnote>\[\^[^\]\s]+\])
+    | (?P<empty_link>\[\]\([^()\s]*\))
+    | (?P<open>\[)
+    | (?P<close>\](?:\([ ]*(?:<[^<>]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ ]+(?:"[^"]*"|'[^']*'))?[ ]*\)
+                   |\[[^\]]*\])?)
+    | (?P<delimiter>\*+|_+|~+|=+|\^+)
+    | (?P<word>\w+)
+    | (?P<space>\s+)
+    | (?P<punct>[^\w\s\\`<&!\[\]*_~=^]+|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ATOM_GROUPS = frozenset({"escape", "code", "autolink", "entity", "image", "footnote", "empty_link"})
+# Inline spans the diff keeps intact; the value is what must match for two spans to be the same.
+_EMPHASIS = {
+    "*": "em",
+    "_": "em",
+    "**": "strong",
+    "__": "strong",
+    "***": "strong-em",
+    "___": "strong-em",
+    "~": "sub",
+    "~~": "delete",
+    "==": "mark",
+    "^": "sup",
+    "^^": "insert",
+}
+
+# Per-line Markdown syntax that a mark must not swallow.
+_ATX_PARTS_RE = re.compile(
+    r"(?P<pre>[ ]{0,3}#{1,6}[ ]*)(?P<body>.*?)(?P<post>(?:[ ]*\{[^{}]*\})?[ ]*#*[ ]*)$"  # "{#id}": attr_list
+)
+_CONTAINER_PARTS_RE = re.compile(r'(?P<pre>[^"]*"?)(?P<body>[^"]*)(?P<post>.*)$')
+_ITEM_PREFIX_RE = re.compile(r"[ ]*(?:[*+-]|\d+\.)[ ]+(?:\[[ xX]\][ ]+)?")
+_LINE_PREFIX_RE = re.compile(
+    r"[ ]*(?:>[ ]?)*[ ]*(?P<marker>(?:[*+-]|\d+\.)[ ]+(?:\[[ xX]\][ ]+)?|#{1,6}[ ]+)?"
+)
+_CELL_BOUNDARY_RE = re.compile(r"\\.|`+|\|")
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Emphasis or a link around tokens, written once around a run of marked tokens."""
+
+    key: str
+    opener: str
+    closer: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: int
+    text: str
+    key: tuple[str, tuple[str, ...]]
+    """Text (whitespace collapsed) and enclosing span keys: a word that became bold changed."""
+    spans: tuple[_Span, ...]
+    words: int
+    """Words a reader sees in this token (a link URL or image has none)."""
+
+
+@lru_cache(maxsize=4096)
+def _tokenize(kind: BlockKind, text: str) -> tuple[_Token, ...]:
+    tokens: list[_Token] = []
+    segment: list[tuple[str, str]] = []
+    structure = ""
+    for part_kind, part_text in _layout(kind, text):
+        if part_kind == "struct":
+            structure += part_text
+            continue
+        if structure:
+            tokens.extend(_tokenize_segment(segment))
+            segment = []
+            tokens.append(_structure_token(structure))
+            structure = ""
+        if part_kind == "soft":
+            segment.append(("space", part_text))
+        else:
+            segment.extend(
+                (match.lastgroup or "punct", match.group()) for match in _INLINE_RE.finditer(part_text)
+            )
+    tokens.extend(_tokenize_segment(segment))
+    if structure:
+        tokens.append(_structure_token(structure))
+    return tuple(tokens)
+
+
+def _structure_token(text: str) -> _Token:
+    # All structure compares equal, so it aligns position by position and the shown
+    # version's own structure is written: "- x" -> "1. y" keeps the new list marker
+    # in front of the marked words instead of after the deleted ones.
+    return _Token(_STRUCT, text, ("", ()), (), 0)
+
+
+def _layout(kind: BlockKind, text: str) -> Iterator[tuple[Literal["struct", "soft", "body"], str]]:
+    """Split a block into Markdown structure, soft line breaks and inline text."""
+    lines = text.split("\n")
+    if kind in ("table_head", "table_row"):
+        yield from _row_layout(lines[0])
+        for line in lines[1:]:
+            yield "struct", "\n" + line
+        return
+    if kind == "heading" and len(lines) == 2:
+        yield "body", lines[0]
+        yield "struct", "\n" + lines[1]
+        return
+    first_line_re = {
+        "heading": _ATX_PARTS_RE,
+        "container": _CONTAINER_PARTS_RE,
+        "item": _ITEM_PREFIX_RE,
+    }.get(kind, _LINE_PREFIX_RE)
+    first = first_line_re.match(lines[0])
+    assert first is not None
+    if "body" in first.groupdict():
+        yield "struct", first.group("pre")
+        yield "body", first.group("body")
+        yield "struct", first.group("post")
+    else:
+        yield "struct", first.group()
+        yield "body", lines[0][first.end() :]
+    # A new line continues the paragraph unless it follows a blank line, starts a
+    # list item or heading, or is the first line of an admonition's body.
+    pending_break = ""
+    starts_block = kind == "container"
+    for line in lines[1:]:
+        prefix = _LINE_PREFIX_RE.match(line)
+        assert prefix is not None
+        body = line[prefix.end() :]
+        if not body.strip():
+            pending_break += "\n" + line
+            starts_block = True
+            continue
+        separator = pending_break + "\n" + prefix.group()
+        if starts_block or pending_break or prefix.group("marker"):
+            yield "struct", separator
+        else:
+            yield "soft", separator
+        yield "body", body
+        pending_break = ""
+        starts_block = False
+    if pending_break:
+        yield "struct", pending_break
+
+
+def _row_layout(line: str) -> Iterator[tuple[Literal["struct", "body"], str]]:
+    """Cells of a table row; pipes in code spans or escaped pipes are cell text."""
+    boundaries = []
+    position = 0
+    while (match := _CELL_BOUNDARY_RE.search(line, position)) is not None:
+        position = match.end()
+        if match.group() == "|":
+            boundaries.append(match.start())
+        elif match.group().startswith("`"):
+            closing = line.find(match.group(), position)
+            if closing >= 0:
+                position = closing + len(match.group())
+    cell_start = 0
+    for pipe in [*boundaries, len(line)]:
+        cell = line[cell_start:pipe]
+        stripped = cell.strip()
+        if stripped:
+            lead = cell[: len(cell) - len(cell.lstrip())]
+            yield "struct", lead
+            yield "body", stripped
+            yield "struct", cell[len(lead) + len(stripped) :]
+        else:
+            yield "struct", cell
+        if pipe < len(line):
+            yield "struct", "|"
+        cell_start = pipe + 1
+
+
+def _tokenize_segment(pieces: list[tuple[str, str]]) -> list[_Token]:
+    """Turn lexed pieces into tokens, pairing brackets and emphasis into enclosing spans."""
+    partner = _pair_links(pieces)
+    partner.update(_pair_emphasis(pieces, partner))
+    tokens: list[_Token] = []
+    open_spans: list[_Span] = []
+    for index, (group, text) in enumerate(pieces):
+        other = partner.get(index)
+        if other is not None:
+            if other > index:
+                closer = pieces[other][1]
+                key = _EMPHASIS.get(text) or "link" + "".join(closer.split())
+                open_spans.append(_Span(key, text, closer))
+            else:
+                open_spans.pop()
+            continue
+        if not text:
+            continue
+        spans = tuple(open_spans)
+        span_keys = tuple(span.key for span in spans)
+        if group == "space":
+            tokens.append(_Token(_SPACE, text, (" ", span_keys), spans, 0))
+        elif group == "word":
+            tokens.append(_Token(_WORD, text, (text, span_keys), spans, 1))
+        elif group == "markup":
+            tokens.append(_Token(_MARKUP, text, (text, span_keys), spans, 0))
+        elif group in _ATOM_GROUPS:
+            visible = text.strip("`") if group == "code" else text[1:-1] if group == "autolink" else ""
+            tokens.append(_Token(_ATOM, text, (text, span_keys), spans, len(_WORD_RE.findall(visible))))
+        else:
+            tokens.append(_Token(_PUNCT, text, (text, span_keys), spans, 0))
+    return tokens
+
+
+def _pair_links(pieces: list[tuple[str, str]]) -> dict[int, int]:
+    partner: dict[int, int] = {}
+    openers: list[int] = []
+    for index, (group, text) in enumerate(pieces):
+        if group == "open":
+            openers.append(index)
+        elif group == "close" and openers:
+            opener = openers.pop()
+            if len(text) > 1 and opener + 1 < index:  # a target, and some link text
+                partner[opener] = index
+                partner[index] = opener
+    return partner
+
+
+def _pair_emphasis(pieces: list[tuple[str, str]], links: dict[int, int]) -> dict[int, int]:
+    """CommonMark-style delimiter matching, kept inside link text so spans nest."""
+    partner: dict[int, int] = {}
+    frames: list[list[int]] = [[]]
+    for index, (group, text) in enumerate(pieces):
+        if index in links:
+            if links[index] > index:
+                frames.append([])
+            else:
+                frames.pop()
+            continue
+        if group != "delimiter" or text not in _EMPHASIS:
+            continue
+        before = pieces[index - 1][1][-1:] if index else " "
+        after = pieces[index + 1][1][:1] if index + 1 < len(pieces) else " "
+        before = before or " "
+        after = after or " "
+        left_flanking = not after.isspace() and (
+            after.isalnum() or after == "_" or before.isspace() or not (before.isalnum() or before == "_")
+        )
+        right_flanking = not before.isspace() and (
+            before.isalnum() or before == "_" or after.isspace() or not (after.isalnum() or after == "_")
+        )
+        if text[0] == "_":  # no intraword emphasis with underscores
+            can_open = left_flanking and not (right_flanking and before.isalnum())
+            can_close = right_flanking and not (left_flanking and after.isalnum())
+        else:
+            can_open, can_close = left_flanking, right_flanking
+        stack = frames[-1]
+        if can_close:
+            same_delimiter = (
+                position for position in reversed(range(len(stack))) if pieces[stack[position]][1] == text
+            )
+            opener_position = next(same_delimiter, None)
+            if opener_position is not None:
+                opener = stack[opener_position]
+                del stack[opener_position:]
+                partner[opener] = index
+                partner[index] = opener
+                continue
+        if can_open:
+            stack.append(index)
+    return partner
+
+
+def _plain_text(tokens: Sequence[_Token]) -> str:
+    """Heading text as a reader sees it, for the list of changed sections."""
+    parts = []
+    for token in tokens:
+        if token.kind in (_WORD, _SPACE, _PUNCT):
+            parts.append(token.text)
+        elif token.kind == _ATOM:
+            if token.text.startswith("`"):
+                parts.append(token.text.strip("`").strip())
+            elif token.text.startswith("\\"):
+                parts.append(token.text[1:])
+            elif token.text.startswith("&"):
+                parts.append(html.unescape(token.text))
+            elif token.text.startswith("<"):
+                parts.append(token.text[1:-1])
+    return " ".join("".join(parts).split())
+
+
+# --------------------------------------------------------------------------- alignment
+
+_SIMILARITY_THRESHOLD = 0.5
+# Beyond this many candidate pairs in one replaced region, pair greedily in a window.
+_OPTIMAL_PAIRING_LIMIT = 2500
+_GREEDY_PAIRING_WINDOW = 30
+_MIN_MOVED_WORDS = 3
+
+EditOp = Literal["equal", "delete", "insert"]
+
+
+class _Edit(NamedTuple):
+    op: EditOp
+    old: _Token | None
+    new: _Token | None
+    quiet: bool
+    """A whitespace-only change: shown unmarked, as in the version being shown."""
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One block of the merged document."""
+
+    status: Literal["equal", "changed", "added", "removed"]
+    old: _Block | None
+    new: _Block | None
+    edits: tuple[_Edit, ...] = ()
+    moved: bool = False
+
+    @property
+    def block(self) -> _Block:
+        """The version the inline view shows: the new one unless the block was removed."""
+        block = self.new or self.old
+        assert block is not None
+        return block
+
+
+def _align(old: str, new: str) -> list[_Entry]:
+    old_blocks = _split_blocks(old)
+    new_blocks = _split_blocks(new)
+    matcher = difflib.SequenceMatcher(
+        None, [block.key for block in old_blocks], [block.key for block in new_blocks], autojunk=False
+    )
+    entries: list[_Entry] = []
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            entries.extend(
+                _Entry("equal", old_block, new_block)
+                for old_block, new_block in zip(
+                    old_blocks[old_start:old_end], new_blocks[new_start:new_end], strict=True
+                )
+            )
+        else:
+            entries.extend(_pair_region(old_blocks[old_start:old_end], new_blocks[new_start:new_end]))
+    _mark_moves(entries)
+    return entries
+
+
+def _pair_region(old: Sequence[_Block], new: Sequence[_Block]) -> list[_Entry]:
+    """Merge a replaced region: similar blocks become one edited block, the rest whole."""
+    if len(old) * len(new) <= _OPTIMAL_PAIRING_LIMIT:
+        pairs = _pair_optimally(old, new)
+    else:
+        pairs = _pair_greedily(old, new)
+    entries: list[_Entry] = []
+    old_next = new_next = 0
+    for old_index, new_index in [*pairs, (len(old), len(new))]:
+        entries.extend(_Entry("removed", block, None) for block in old[old_next:old_index])
+        entries.extend(_Entry("added", None, block) for block in new[new_next:new_index])
+        if old_index < len(old):
+            entries.append(_compare_pair(old[old_index], new[new_index]))
+        old_next, new_next = old_index + 1, new_index + 1
+    return entries
+
+
+def _pair_optimally(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int, int]]:
+    """Order-preserving pairing with the largest total similarity (dynamic programming)."""
+    similarity = [[_similarity(old_block, new_block) for new_block in new] for old_block in old]
+    best = [[0.0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for i in range(len(old) - 1, -1, -1):
+        for j in range(len(new) - 1, -1, -1):
+            paired = best[i + 1][j + 1] + similarity[i][j] if similarity[i][j] else 0.0
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], paired)
+    pairs = []
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if similarity[i][j] and best[i][j] == best[i + 1][j + 1] + similarity[i][j]:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _pair_greedily(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int, int]]:
+    pairs = []
+    new_next = 0
+    for i, old_block in enumerate(old):
+        window = range(new_next, min(len(new), new_next + _GREEDY_PAIRING_WINDOW))
+        scored = [(_similarity(old_block, new[j]), j) for j in window]
+        score, j = max(scored, default=(0.0, -1))
+        if score:
+            pairs.append((i, j))
+            new_next = j + 1
+    return pairs
+
+
+@lru_cache(maxsize=8192)
+def _word_profile(text: str) -> tuple[list[str], Counter[str]]:
+    words = [word.lower() for word in _WORD_RE.findall(text)]
+    return words, Counter(words)
+
+
+def _similarity(old: _Block, new: _Block) -> float:
+    """Word similarity of two blocks, or 0.0 when they should not be shown as one edit.
+
+    Headings and table headers of a replaced region always pair: a renamed heading
+    reads better than a removed and an added one, and a table needs one header row.
+    """
+    if old.kind != new.kind or not (old.inline and new.inline):
+        return 0.0
+    floor = _SIMILARITY_THRESHOLD if old.kind in ("heading", "table_head") else 0.0
+    old_words, old_counts = _word_profile(old.text)
+    new_words, new_counts = _word_profile(new.text)
+    total = len(old_words) + len(new_words)
+    if not total:
+        return 1.0
+    # Cheap upper bounds first, as SequenceMatcher.real_quick_ratio/quick_ratio do.
+    if 2 * min(len(old_words), len(new_words)) < _SIMILARITY_THRESHOLD * total:
+        return floor
+    if 2 * sum((old_counts & new_counts).values()) < _SIMILARITY_THRESHOLD * total:
+        return floor
+    ratio = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).ratio()
+    return max(ratio, floor) if ratio >= _SIMILARITY_THRESHOLD else floor
+
+
+def _compare_pair(old: _Block, new: _Block) -> _Entry:
+    edits = _diff_tokens(_tokenize(old.kind, old.text), _tokenize(new.kind, new.text))
+    if any(edit.op != "equal" and not edit.quiet for edit in edits):
+        return _Entry("changed", old, new, edits)
+    return _Entry("equal", old, new)
+
+
+def _diff_tokens(old: Sequence[_Token], new: Sequence[_Token]) -> tuple[_Edit, ...]:
+    old_keys = [token.key for token in old]
+    new_keys = [token.key for token in new]
+    # Trim the common ends first: edits are local, and SequenceMatcher is quadratic
+    # in the number of repeated tokens (every space is the same token).
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old_keys[prefix] == new_keys[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(old), len(new)) - prefix
+        and old_keys[len(old) - 1 - suffix] == new_keys[len(new) - 1 - suffix]
+    ):
+        suffix += 1
+    matcher = difflib.SequenceMatcher(
+        None, old_keys[prefix : len(old) - suffix], new_keys[prefix : len(new) - suffix], autojunk=False
+    )
+    opcodes = [("equal", 0, prefix, 0, prefix)]
+    opcodes += [
+        (tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    opcodes.append(("equal", len(old) - suffix, len(old), len(new) - suffix, len(new)))
+    edits: list[_Edit] = []
+    for tag, i1, i2, j1, j2 in _merge_changes(opcodes, old):
+        if tag == "equal":
+            edits.extend(_Edit("equal", o, n, False) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
+            continue
+        removed, added = old[i1:i2], new[j1:j2]
+        quiet_removal = not any(token.kind in _SIGNIFICANT for token in removed)
+        quiet_addition = not any(token.kind in _SIGNIFICANT for token in added)
+        edits.extend(_Edit("delete", token, None, quiet_removal) for token in removed)
+        edits.extend(_Edit("insert", None, token, quiet_addition) for token in added)
+    return tuple(edits)
+
+
+def _merge_changes(
+    opcodes: list[tuple[str, int, int, int, int]], old: Sequence[_Token]
+) -> list[tuple[str, int, int, int, int]]:
+    """Join changes separated only by whitespace, so "a b" -> "x y" reads as one change."""
+    opcodes = [opcode for opcode in opcodes if opcode[1] != opcode[2] or opcode[3] != opcode[4]]
+    merged: list[tuple[str, int, int, int, int]] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        between_changes = 0 < index < len(opcodes) - 1
+        if tag == "equal" and between_changes and all(token.kind == _SPACE for token in old[i1:i2]):
+            tag = "replace"
+        if tag != "equal" and merged and merged[-1][0] != "equal":
+            _, m1, _, n1, _ = merged.pop()
+            i1, j1 = m1, n1
+        merged.append((tag, i1, i2, j1, j2))
+    return merged
+
+
+def _mark_moves(entries: list[_Entry]) -> None:
+    """Flag a removed block that reappears unchanged elsewhere, so readers see a move."""
+    removed: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        if entry.status != "removed" or entry.old is None:
+            continue
+        if len(_word_profile(entry.old.text)[0]) >= _MIN_MOVED_WORDS:
+            removed.setdefault(entry.old.key, []).append(entry)
+    for entry in entries:
+        if entry.status == "added" and entry.new and removed.get(entry.new.key):
+            removed[entry.new.key].pop(0).moved = True
+            entry.moved = True
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _block_words(block: _Block) -> int:
+    """Words a reader sees in a whole added or removed block."""
+    if block.inline:
+        return sum(token.words for token in _tokenize(block.kind, block.text))
+    lines = block.text.split("\n")
+    if block.kind == "code" and _FENCE_RE.match(lines[0]):
+        lines = lines[1:-1] if len(lines) > 1 and _FENCE_RE.match(lines[-1]) else lines[1:]
+    elif block.kind == "html":
+        lines = [re.sub(r"<[^>]*>", " ", line) for line in lines]
+    elif block.kind == "rule":
+        return 0
+    return len(_WORD_RE.findall("\n".join(lines)))
+
+
+def _stats(entries: Sequence[_Entry]) -> DiffStats:
+    counts = Counter[str]()
+    for entry in entries:
+        if entry.status == "added":
+            counts["blocks_added"] += 1
+            counts["words_added"] += _block_words(entry.block)
+        elif entry.status == "removed":
+            counts["blocks_removed"] += 1
+            counts["words_removed"] += _block_words(entry.block)
+        elif entry.status == "changed":
+            counts["blocks_changed"] += 1
+            for edit in entry.edits:
+                if edit.quiet:
+                    continue
+                if edit.old is not None and edit.op == "delete":
+                    counts["words_removed"] += edit.old.words
+                elif edit.new is not None and edit.op == "insert":
+                    counts["words_added"] += edit.new.words
+    return DiffStats(
+        words_added=counts["words_added"],
+        words_removed=counts["words_removed"],
+        blocks_added=counts["blocks_added"],
+        blocks_removed=counts["blocks_removed"],
+        blocks_changed=counts["blocks_changed"],
+    )
+
+
+# --------------------------------------------------------------------------- marked Markdown
+
+Side = Literal["inline", "old", "new"]
+"""Which view a block is written for: both versions merged, or one column of side-by-side."""
+
+_MARK_TAGS = {"insert": "ins", "delete": "del"}
+
+
+def _emit(edits: Sequence[_Edit], side: Side, first_mark_attributes: str = "") -> str:
+    """Write edited tokens back as Markdown with ``<ins>``/``<del>`` around changed runs.
+
+    Marks always sit *inside* emphasis and link spans: when the span changes, the
+    mark is closed, the span is closed or opened, and the mark reopened.  So
+    ``**a b**`` -> ``**a c**`` becomes ``**a <del>b</del><ins>c</ins>**``, and a link
+    whose target changed is written twice, old (deleted) and new (inserted).
+    """
+    out: list[str] = []
+    open_spans: list[_Span] = []
+    open_mark: str | None = None
+    for edit in edits:
+        token = edit.new if edit.op == "insert" or (edit.op == "equal" and side != "old") else edit.old
+        plain = edit.quiet or token is None or token.kind in _UNMARKABLE
+        hidden_side = "insert" if side == "old" else "delete"
+        if edit.op == hidden_side and (side != "inline" or plain):
+            continue
+        assert token is not None
+        mark = None if edit.op == "equal" or plain else _MARK_TAGS[edit.op]
+        shared = 0
+        while (
+            shared < min(len(open_spans), len(token.spans))
+            and open_spans[shared].key == token.spans[shared].key
+        ):
+            shared += 1
+        if open_mark and (open_mark != mark or shared < len(open_spans) or shared < len(token.spans)):
+            out.append(f"</{open_mark}>")
+            open_mark = None
+        while len(open_spans) > shared:
+            out.append(open_spans.pop().closer)
+        for span in token.spans[shared:]:
+            out.append(span.opener)
+            open_spans.append(span)
+        if mark and not open_mark:
+            out.append(f"<{mark}{first_mark_attributes}>")
+            first_mark_attributes = ""
+            open_mark = mark
+        out.append(token.text)
+    if open_mark:
+        out.append(f"</{open_mark}>")
+    out.extend(span.closer for span in reversed(open_spans))
+    return "".join(out)
+
+
+def _whole_block_edits(block: _Block, op: EditOp) -> tuple[_Edit, ...]:
+    """A block added or removed as a whole, as edits (its structure stays unmarked)."""
+    return tuple(
+        _Edit("equal" if token.kind in _UNMARKABLE else op, token, token, False)
+        for token in _tokenize(block.kind, block.text)
+    )
+
+
+def _visible(entry: _Entry, side: Side) -> bool:
+    hidden_status = {"inline": None, "old": "added", "new": "removed"}[side]
+    return entry.status != hidden_status
+
+
+def _entry_markdown(entry: _Entry, side: Side, *, wrapped: bool, first_mark_attributes: str) -> str:
+    """The block's Markdown for one view; ``wrapped`` blocks are marked whole after rendering."""
+    block = entry.old if side == "old" else entry.block
+    assert block is not None
+    if entry.status == "changed":
+        return _emit(entry.edits, side, first_mark_attributes)
+    if entry.status == "equal" or wrapped or not block.inline:
+        return block.text
+    op: EditOp = "insert" if entry.status == "added" else "delete"
+    return _emit(_whole_block_edits(block, op), side, first_mark_attributes)
+
+
+# --------------------------------------------------------------------------- rendering
+
+_SPLIT_MARKER = "<!-- policy-archive-diff-split -->"
+_FOLD_SUMMARY = "{count} unchanged paragraphs"
+_FOLD_SUMMARY_ONE = "1 unchanged paragraph"
+_LIST_ITEM_TAG_RE = re.compile(r"<li\b[^>]*>")
+_TABLE_ROW_TAG_RE = re.compile(r"<tr\b[^>]*>")
+_ORDERED_LIST_TAG_RE = re.compile(r"<ol\b")
+_INDENT_RE = re.compile(rf"^ {{1,{_TAB_LENGTH}}}", re.MULTILINE)
+_HEADING_ID_RE = re.compile(r"(<h[1-6]\b[^>]*?) id=\"[^\"]*\"")
+# Side by side, removed blocks share a row with the added blocks that follow them.
+_SHARED_ROW_STATES = frozenset({("removed", "removed"), ("removed", "added"), ("added", "added")})
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Consecutive entries rendered as one piece: one block, or part of one list or table."""
+
+    entries: list[_Entry]
+    standalone: bool
+    """One block outside any list or table: wrapped whole when it changed."""
+    fold: int | None
+    """Index of the fold this chunk is hidden in, if any."""
+    items_before: int = 0
+    """Top-level list items of the same list in earlier chunks (to continue numbering)."""
+    dedent: bool = False
+    """Nested content shown away from its list item (the item moved): rendered unindented."""
+
+
+def _chunks(entries: Sequence[_Entry], folds: Sequence[int | None]) -> list[_Chunk]:
+    chunks: list[_Chunk] = []
+    items_in_list = 0
+    for entry, fold in zip(entries, folds, strict=True):
+        block = entry.block
+        previous = chunks[-1] if chunks else None
+        continues = (
+            previous is not None
+            and not previous.standalone
+            and previous.fold == fold
+            and block.group == previous.entries[-1].block.group
+            and block.kind != "table_head"
+        )
+        if continues:
+            assert previous is not None
+            previous.entries.append(entry)
+        else:
+            if block.group != "list" or not block.nested:
+                items_in_list = 0
+            orphan = block.nested and not (previous and previous.entries[-1].block.group == "list")
+            chunks.append(
+                _Chunk(
+                    [entry],
+                    standalone=block.group is None or (orphan and block.kind != "item"),
+                    fold=fold,
+                    items_before=items_in_list,
+                    dedent=orphan,
+                )
+            )
+        if block.kind == "item" and not block.nested:
+            items_in_list += 1
+    return chunks
+
+
+def _anchor_carrier(chunk: _Chunk, entry: _Entry) -> Literal["wrapper", "tag", "mark"] | None:
+    """What carries a change's id: the block's wrapper, its <li>/<tr>, or its first mark.
+
+    A code block nested in a list item has none of these and gets no anchor.
+    """
+    if chunk.standalone:
+        return "wrapper"
+    if entry.block.kind in ("item", "table_head", "table_row"):
+        return "tag"
+    return "mark" if entry.block.inline else None
+
+
+def _anchors(chunks: Sequence[_Chunk]) -> dict[int, str]:
+    """Change ids ``pa-change-N`` in document order, keyed by ``id(entry)``."""
+    anchors: dict[int, str] = {}
+    for chunk in chunks:
+        for entry in chunk.entries:
+            if entry.status != "equal" and _anchor_carrier(chunk, entry):
+                anchors[id(entry)] = f"pa-change-{len(anchors) + 1}"
+    return anchors
+
+
+def _chunk_markdown(chunk: _Chunk, side: Side, anchors: Mapping[int, str]) -> str:
+    visible = [entry for entry in chunk.entries if _visible(entry, side)]
+    if not visible:
+        return ""
+    parts = []
+    first = visible[0].old if side == "old" else visible[0].block
+    assert first is not None
+    if first.kind == "table_row":
+        parts.append(first.table_head + "\n")  # a table cut by a fold needs its header again
+    for index, entry in enumerate(visible):
+        block = entry.old if side == "old" else entry.block
+        assert block is not None
+        if index:
+            parts.append("\n\n" if block.blank_before and block.group != "table" else "\n")
+        anchor = anchors.get(id(entry)) if _anchor_carrier(chunk, entry) == "mark" else None
+        # A block without an element of its own says on its first mark what happened to it.
+        attributes = f' id="{anchor}" data-pa-block="{entry.status}"' if anchor else ""
+        parts.append(_entry_markdown(entry, side, wrapped=chunk.standalone, first_mark_attributes=attributes))
+    text = "".join(parts)
+    return _INDENT_RE.sub("", text) if chunk.dedent else text
+
+
+def _render(md: markdown.Markdown, sources: Sequence[str]) -> list[str]:
+    """Render all pieces in one conversion, so references and footnotes resolve across them."""
+    output = md.reset().convert(("\n\n" + _SPLIT_MARKER + "\n\n").join(sources))
+    pieces = output.split(_SPLIT_MARKER)
+    if len(pieces) == len(sources):
+        return [piece.strip("\n") for piece in pieces]
+    # Some construct (e.g. an unclosed HTML comment) swallowed a marker: render one by one.
+    return [md.reset().convert(source) for source in sources]
+
+
+def _set_attributes(tag: str, classes: str, anchor: str | None) -> str:
+    attributes = f' id="{anchor}"' if anchor else ""
+    if ' class="' in tag:
+        return tag.replace(' class="', f'{attributes} class="{classes} ', 1)
+    return f'{tag[:-1]}{attributes} class="{classes}">'
+
+
+def _decorate(chunk: _Chunk, side: Side, rendered: str, anchors: Mapping[int, str]) -> str:
+    """Mark rendered blocks: wrap standalone ones, add classes to list items and table rows."""
+    visible = [entry for entry in chunk.entries if _visible(entry, side)]
+    if not visible:
+        return ""
+    block = visible[0].old if side == "old" else visible[0].block
+    assert block is not None
+    if chunk.standalone:
+        return _wrap_block(visible[0], block, rendered, anchors.get(id(visible[0])))
+    if block.group == "list":
+        rendered = _continue_numbering(chunk, rendered, side)
+        pattern, prefix = _LIST_ITEM_TAG_RE, "pa-item"
+        marked = [entry for entry in visible if entry.block.kind == "item"]
+    else:
+        pattern, prefix = _TABLE_ROW_TAG_RE, "pa-row"
+        marked = visible
+    repeated_head = block.kind == "table_row"  # _chunk_markdown repeated the table's header
+    tags = pattern.findall(rendered)
+    body_tags = tags[repeated_head:]
+    # Python-Markdown gives a table without body rows an empty one, which keeps its tag;
+    # any other difference means the blocks did not render as split: leave them unmarked.
+    if len(body_tags) - len(marked) not in ((0, 1) if prefix == "pa-row" else (0,)):
+        return rendered
+    decorated = [
+        tag
+        if entry.status == "equal"
+        else _set_attributes(tag, _classes(prefix, entry), anchors.get(id(entry)))
+        for tag, entry in zip(body_tags, marked, strict=False)  # a spare empty row stays as it is
+    ]
+    if repeated_head:
+        decorated.insert(0, _set_attributes(tags[0], "pa-row pa-row--repeated", None))
+    replacements = iter(decorated + body_tags[len(marked) :])
+    return pattern.sub(lambda _: next(replacements), rendered)
+
+
+def _classes(prefix: str, entry: _Entry) -> str:
+    moved = f" {prefix}--moved" if entry.moved else ""
+    return f"{prefix} {prefix}--{entry.status}{moved}"
+
+
+def _continue_numbering(chunk: _Chunk, rendered: str, side: Side) -> str:
+    """An ordered list split by a fold continues its numbers after the fold."""
+    if chunk.items_before and side == "inline":
+        return _ORDERED_LIST_TAG_RE.sub(f'<ol start="{chunk.items_before + 1}"', rendered, count=1)
+    return rendered
+
+
+def _wrap_block(entry: _Entry, block: _Block, rendered: str, anchor: str | None) -> str:
+    if entry.status == "equal":
+        return rendered
+    if block.kind == "definition":  # renders as nothing, so show its source
+        rendered = f'<p class="pa-definition"><code>{html.escape(block.text)}</code></p>'
+    id_attribute = f' id="{anchor}"' if anchor else ""
+    classes = _classes("pa-block", entry)
+    if entry.status == "changed":
+        return f'<div class="{classes}"{id_attribute}>\n{rendered}\n</div>'
+    tag = "ins" if entry.status == "added" else "del"
+    return f'<div class="{classes}"{id_attribute}><{tag}>\n{rendered}\n</{tag}></div>'
+
+
+def _folds(entries: Sequence[_Entry], context: int | None) -> tuple[list[int | None], list[int]]:
+    """Which fold (if any) hides each entry, and how many blocks each fold hides."""
+    unit_of: list[int] = []
+    unit_changed: list[bool] = []
+    for entry in entries:
+        if not unit_of or not entry.block.nested:
+            unit_changed.append(False)
+        unit_of.append(len(unit_changed) - 1)
+        unit_changed[-1] = unit_changed[-1] or entry.status != "equal"
+    fold_of_unit: list[int | None] = [None] * len(unit_changed)
+    sizes: list[int] = []
+    if context is not None:
+        start = 0
+        while start < len(unit_changed):
+            if unit_changed[start]:
+                start += 1
+                continue
+            end = start
+            while end < len(unit_changed) and not unit_changed[end]:
+                end += 1
+            hide_from = start + (context if start > 0 else 0)
+            hide_to = end - (context if end < len(unit_changed) else 0)
+            if hide_to - hide_from >= 2:  # folding a single block saves nothing
+                fold_of_unit[hide_from:hide_to] = [len(sizes)] * (hide_to - hide_from)
+                sizes.append(hide_to - hide_from)
+            start = end
+    return [fold_of_unit[unit] for unit in unit_of], sizes
+
+
+def _fold(count: int, content: list[str]) -> str:
+    summary = _FOLD_SUMMARY_ONE if count == 1 else _FOLD_SUMMARY.format(count=count)
+    return f'<details class="pa-fold"><summary>{summary}</summary>\n' + "\n".join(content) + "\n</details>"
+
+
+def _sections(entries: Sequence[_Entry], anchors: Mapping[int, str]) -> list[ChangedSection]:
+    sections: list[ChangedSection] = []
+    title = ""
+    listed = False
+    for entry in entries:
+        block = entry.block
+        if block.kind == "heading":
+            title = _plain_text(_tokenize(block.kind, block.text))
+            listed = False
+        anchor = anchors.get(id(entry))
+        if anchor and not listed:
+            sections.append(ChangedSection(title=title, anchor=anchor))
+            listed = True
+    return sections
+
+
+def _new_markdown(
+    extensions: Sequence[str], extension_configs: Mapping[str, Any] | None
+) -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs or {}))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def diff_stats(old: str, new: str) -> DiffStats:
+    """Count the changes between two versions without rendering anything.
+
+    Cheap enough for every consecutive pair of a long history (archive lists show it).
+    """
+    return _stats(_align(old, new))
+
+
+def diff_documents(
+    old: str,
+    new: str,
+    *,
+    extensions: Sequence[str] = (),
+    extension_configs: Mapping[str, Any] | None = None,
+    fold_context: int | None = None,
+) -> DocumentDiff:
+    """Render ``new`` as a page with the changes since ``old`` marked inside it.
+
+    ``extensions``/``extension_configs`` are the site's Python-Markdown settings, so
+    the diff renders like the page.  With ``fold_context=None`` every block is shown;
+    with an int, runs of unchanged blocks longer than ``2 * fold_context + 1`` are
+    folded into ``<details class="pa-fold">``, keeping ``fold_context`` blocks of
+    context next to each change ("changes only" mode that works without JavaScript).
+    """
+    entries = _align(old, new)
+    folds, fold_sizes = _folds(entries, fold_context)
+    chunks = _chunks(entries, folds)
+    anchors = _anchors(chunks)
+    rendered = _render(
+        _new_markdown(extensions, extension_configs),
+        [_chunk_markdown(chunk, "inline", anchors) for chunk in chunks],
+    )
+    parts: list[str] = []
+    folded: list[str] = []
+    for index, (chunk, piece) in enumerate(zip(chunks, rendered, strict=True)):
+        html_piece = _decorate(chunk, "inline", piece, anchors)
+        if chunk.fold is None:
+            parts.append(html_piece)
+            continue
+        folded.append(html_piece)
+        if index + 1 == len(chunks) or chunks[index + 1].fold != chunk.fold:
+            parts.append(_fold(fold_sizes[chunk.fold], folded))
+            folded = []
+    return DocumentDiff(
+        stats=_stats(entries),
+        sections=_sections(entries, anchors),
+        html='<div class="pa-diff pa-diff--inline">\n' + "\n".join(filter(None, parts)) + "\n</div>",
+        changes=len(anchors),
+    )
+
+
+def side_by_side_html(
+    old: str,
+    new: str,
+    *,
+    extensions: Sequence[str] = (),
+    extension_configs: Mapping[str, Any] | None = None,
+) -> str:
+    """Render both versions in two columns, aligned block by block.
+
+    Deletions are marked in the left column, insertions in the right.  A row holds
+    one block, or a whole list or table (so each column stays valid HTML); a run of
+    removed blocks shares a row with the run of added blocks that replaced it.  The
+    columns carry no change anchors or heading ids, so this view can share a page
+    with the inline view without duplicate ids.
+    """
+    entries = _align(old, new)
+    chunks = _chunks(entries, [None] * len(entries))
+    md = _new_markdown(extensions, extension_configs)
+    columns = {
+        side: [
+            _HEADING_ID_RE.sub(r"\1", _decorate(chunk, side, piece, {}))
+            for chunk, piece in zip(
+                chunks, _render(md, [_chunk_markdown(chunk, side, {}) for chunk in chunks]), strict=True
+            )
+        ]
+        for side in ("old", "new")
+    }
+    # A row per chunk, except that a run of removed blocks shares its row with the
+    # run of added blocks that follows it (a replacement reads best side by side).
+    rows: list[list[int]] = []
+    row_states: list[str] = []
+    for index, chunk in enumerate(chunks):
+        statuses = {entry.status for entry in chunk.entries}
+        state = statuses.pop() if len(statuses) == 1 else "changed"
+        if rows and (row_states[-1], state) in _SHARED_ROW_STATES:
+            rows[-1].append(index)
+            row_states[-1] = state
+        else:
+            rows.append([index])
+            row_states.append(state)
+    body = []
+    for indexes, state in zip(rows, row_states, strict=True):
+        cells = "".join(
+            f'<td class="pa-sbs__{side}">'
+            + "\n".join(filter(None, (columns[side][i] for i in indexes)))
+            + "</td>"
+            for side in ("old", "new")
+        )
+        row_class = "equal" if state == "equal" else "changed"
+        body.append(f'<tr class="pa-sbs__row pa-sbs__row--{row_class}">{cells}</tr>')
+    return (
+        '<div class="pa-diff pa-diff--side-by-side">\n<table class="pa-sbs">\n'
+        '<thead><tr><th scope="col">Before</th><th scope="col">After</th></tr></thead>\n<tbody>\n'
+        + "\n".join(body)
+        + "\n</tbody>\n</table>\n</div>"
+    )
+
+
+def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    """The Markdown source change as a unified diff, for readers who want the exact text."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), fromfile=old_label, tofile=new_label, lineterm=""
+    )
+    text = "\n".join(lines)
+    return text + "\n" if text else ""
