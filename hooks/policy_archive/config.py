@@ -106,6 +106,10 @@ class PolicyArchiveConfig(base.Config):
     publish_withdrawn = c.Type(bool, default=True)
     """Keep publishing a policy deleted from `docs_dir`, marked withdrawn, with its archive."""
 
+    publish_drafts = c.Type(bool, default=False)
+    """Publish uncommitted edits of policies as an unpublished draft in their archive. `mkdocs serve` always
+    shows drafts to the writer; `mkdocs build` leaves them out unless this is on."""
+
     def site_locale(self, theme: Any) -> str:
         """This option if set, else the theme's language (Material's `language`, MkDocs' `locale`)."""
         if self.locale:

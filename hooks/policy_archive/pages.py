@@ -126,7 +126,9 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     """The Wayback-style notice at the top of an archived version: what, when in force, where to go next."""
     number, versions = version.number, policy.versions
     current = policy.current
-    if version.upcoming:
+    if version.draft:
+        status, kind = "Unpublished draft", "draft"
+    elif version.upcoming:
         status, kind = "Upcoming version", "upcoming"
     elif version is current and not policy.withdrawn_on:
         status, kind = "Current version", "current"
@@ -203,6 +205,11 @@ def _editorial_revisions(policy: Policy, version: Version, layout: Layout, link:
 
 def _period(policy: Policy, version: Version, dates: DateFormatter) -> str:
     start = time_html(version.starts, dates)
+    if version.draft:
+        return (
+            "Uncommitted changes in your working tree, shown because you are previewing the site. "
+            "Readers see them only once they are committed and published."
+        )
     if version.upcoming:
         return f"Takes effect on {start}."
     end = version.ends or policy.withdrawn_on
@@ -239,7 +246,9 @@ def version_list_html(
     for version in reversed(policy.versions):
         latest = version.latest
         labels = []
-        if version.upcoming:
+        if version.draft:
+            labels.append("draft")
+        elif version.upcoming:
             labels.append("upcoming")
         elif version is policy.current and not policy.withdrawn_on:
             labels.append("current")
@@ -249,7 +258,7 @@ def version_list_html(
         note = escape(version.changes or latest.subject)
         edits = len(version.revisions) - 1
         edits_text = f", {edits} editorial revision{'s' if edits > 1 else ''}" if edits else ""
-        origin = f"<code>{latest.commit[:7]}</code>" if latest.commit else "captured"
+        origin = f"<code>{latest.commit[:7]}</code>" if latest.commit else "uncommitted" if latest.draft else "captured"
         raw = layout.raw_file(policy, latest)
         raw_link = f', <a href="{escape(link(raw))}">raw</a>' if raw else ""
         changed = stats.get(version.slug)

@@ -20,7 +20,7 @@ from .diff import DiffStats, diff_documents, diff_stats, side_by_side_html, unif
 from .dates import DateFormatter
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .snapshots import Snapshot, SnapshotError, read_snapshots
-from .versions import Policy, Version, build_date, build_policy
+from .versions import Draft, Policy, Version, build_date, build_policy
 
 log = get_plugin_logger(__name__)
 
@@ -38,6 +38,12 @@ class StaticFile(File):
 
 
 class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # A writer previewing with `mkdocs serve` sees uncommitted edits as a draft; a published build does not.
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.dates = DateFormatter(self.config.site_locale(config.theme), self.config.time_zone)
         self.layout = pages.Layout(self.config.archive_segment, self.config.publish_raw)
@@ -70,6 +76,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 today=self.today,
                 snapshots=snapshots.pop(path, ()),
                 effective_pattern=self.config.effective_pattern,
+                draft=self._draft(files, path, history),
             )
             for problem in policy.problems:
                 log.warning(problem)
@@ -89,6 +96,19 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
         files.append(File.generated(config, SCRIPT, content=_asset("policy-archive.js")))
         return files
+
+    def _draft(self, files: Files, path: str, history: RepoHistory) -> Draft | None:
+        """The working tree's text of a policy, when it differs from its last commit and drafts are shown."""
+        if not (self.serving or self.config.publish_drafts):
+            return None
+        file = files.get_file_from_path(path)
+        if file is None or file.generated_by is not None:
+            return None
+        committed = history.files.get(path)
+        content = file.content_bytes
+        if committed and committed.revisions and committed.revisions[-1].content == content:
+            return None
+        return Draft(path=path, content=content)
 
     def _add_data(self, files: Files, config: MkDocsConfig) -> None:
         """versions.json per policy, policies.json, and the Atom feeds (which need absolute URLs)."""

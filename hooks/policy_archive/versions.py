@@ -26,11 +26,22 @@ SNAPSHOT_KEYS = {**POLICY_KEYS, "source": "url", "captured": "date", "note": "te
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A policy's uncommitted text in the working tree, shown to its writer before anyone else sees it."""
+
+    path: str
+    content: bytes
+
+
+DRAFT_SLUG = "draft"
+
+
+@dataclass(frozen=True)
 class PublishedRevision:
     """One text of a policy exactly as it was committed or captured, with a permanent slug for its raw form."""
 
     slug: str
-    origin: Revision | Snapshot
+    origin: Revision | Snapshot | Draft
     text: str
     """The bytes decoded as UTF-8; invalid bytes become U+FFFD so the page can still be shown."""
     body: str
@@ -53,14 +64,20 @@ class PublishedRevision:
         return self.origin.commit if isinstance(self.origin, Revision) else None
 
     @property
+    def draft(self) -> bool:
+        return isinstance(self.origin, Draft)
+
+    @property
     def source_path(self) -> str:
         """Where the text's relative links pointed from: the policy's path at that time."""
-        return self.origin.path if isinstance(self.origin, Revision) else self.origin.policy
+        return self.origin.policy if isinstance(self.origin, Snapshot) else self.origin.path
 
     @property
     def subject(self) -> str:
         if isinstance(self.origin, Revision):
             return self.origin.subject
+        if isinstance(self.origin, Draft):
+            return "Uncommitted changes in the working tree"
         return self.meta.get("note") or f"Snapshot captured {self.capture_source or 'before the repository'}"
 
     @property
@@ -86,6 +103,8 @@ class Version:
     """Whether `starts` is a stated effective date rather than the day of the commit."""
     upcoming: bool
     """Takes effect after the build date: announced, not yet in force."""
+    draft: bool = False
+    """Not committed yet: shown only to the writer previewing the site."""
 
     @property
     def latest(self) -> PublishedRevision:
@@ -119,7 +138,7 @@ class Policy:
     @property
     def current(self) -> Version | None:
         """The version in force on the build date (the newest one not upcoming)."""
-        in_force = [version for version in self.versions if not version.upcoming]
+        in_force = [version for version in self.versions if not (version.upcoming or version.draft)]
         return in_force[-1] if in_force else None
 
     @property
@@ -144,8 +163,12 @@ def build_policy(
     today: date,
     snapshots: Sequence[Snapshot] = (),
     effective_pattern: re.Pattern[str] | None = None,
+    draft: Draft | None = None,
 ) -> Policy:
-    """Turn a file's git history and snapshots into its timeline of versions as of `today`."""
+    """Turn a file's git history and snapshots into its timeline of versions as of `today`.
+
+    A `draft` (the working tree's text, when it differs from the last commit) comes last, as its own version.
+    """
     problems: list[str] = []
     reader = _RevisionReader(path, dates, effective_pattern, problems)
     taken: set[str] = set()
@@ -154,6 +177,8 @@ def build_policy(
     captured = [reader.snapshot(snapshot, taken) for snapshot in snapshots]
     timeline = _merge(captured, committed)
     versions = _versions(timeline, today)
+    if draft is not None:
+        versions.append(_draft_version(reader.draft(draft, today), len(versions) + 1, today))
     title = _title(timeline[-1], path) if timeline else _title_from_path(path)
     policy = Policy(path=path, title=title, versions=versions, problems=problems)
     if history:
@@ -188,8 +213,11 @@ class _RevisionReader:
     def snapshot(self, snapshot: Snapshot, taken: set[str]) -> PublishedRevision:
         return self._read(snapshot, snapshot.file, snapshot.day, SNAPSHOT_KEYS, taken)
 
+    def draft(self, draft: Draft, today: date) -> PublishedRevision:
+        return self._read(draft, f"{self.path} (uncommitted)", today, POLICY_KEYS, set())
+
     def _read(
-        self, origin: Revision | Snapshot, where: str, day: date, schema: dict[str, str], taken: set[str]
+        self, origin: Revision | Snapshot | Draft, where: str, day: date, schema: dict[str, str], taken: set[str]
     ) -> PublishedRevision:
         try:
             text = origin.content.decode("utf-8")
@@ -214,7 +242,7 @@ class _RevisionReader:
             meta["effective"] = self._effective_from_text(body, where)
         if meta.get("effective") is None:
             meta.pop("effective", None)
-        slug = unique_slug(day.isoformat(), taken)
+        slug = DRAFT_SLUG if isinstance(origin, Draft) else unique_slug(day.isoformat(), taken)
         return PublishedRevision(slug=slug, origin=origin, text=text, body=body, meta=meta, day=day)
 
     def _effective_from_text(self, body: str, where: str) -> date | None:
@@ -283,6 +311,20 @@ def _versions(timeline: list[PublishedRevision], today: date) -> list[Version]:
         )
         for number, group in enumerate(groups)
     ]
+
+
+def _draft_version(revision: PublishedRevision, number: int, today: date) -> Version:
+    effective = revision.meta.get("effective")
+    return Version(
+        slug=DRAFT_SLUG,
+        number=number,
+        revisions=(revision,),
+        starts=effective or today,
+        ends=None,
+        effective=effective is not None,
+        upcoming=False,
+        draft=True,
+    )
 
 
 def unique_slug(base: str, taken: set[str]) -> str:
