@@ -214,7 +214,8 @@ def test_data_files_are_placed_in_each_archive(site: Site, commits: list[str]) -
     assert "-We collect nothing at all.\n+We collect your email and name.\n" in diff
     # Without a site_url, there is no absolute address for the feeds: only the data.
     assert "feed.xml" not in data.data_files([policy], LAYOUT, url, DATES, site_url=None)
-    without = data.data_files([policy], LAYOUT, url, DATES, site_url=SITE_URL, unified_diffs=False)
+    without_raw = Layout(publish_raw=False)
+    without = data.data_files([policy], without_raw, url, DATES, site_url=SITE_URL)
     assert not [path for path in without if path.endswith(".diff")]
 
 

@@ -110,6 +110,10 @@ class PolicyArchiveConfig(base.Config):
     """Publish uncommitted edits of policies as an unpublished draft in their archive. `mkdocs serve` always
     shows drafts to the writer; `mkdocs build` leaves them out unless this is on."""
 
+    cache_dir = c.Type(str, default=".cache/policy-archive")
+    """Where computed diffs are kept between builds, relative to mkdocs.yml; safe to delete at any time.
+    An empty string keeps nothing on disk."""
+
     def site_locale(self, theme: Any) -> str:
         """This option if set, else the theme's language (Material's `language`, MkDocs' `locale`)."""
         if self.locale:

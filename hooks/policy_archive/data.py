@@ -26,11 +26,12 @@ from urllib.parse import urljoin
 
 from . import feeds
 from .dates import DateFormatter
-from .diff import diff_stats, unified_diff
+from .diff import DiffStats, diff_stats, unified_diff
 from .pages import Layout
 from .versions import Policy, PublishedRevision, Version
 
 Url = Callable[[str], str]
+StatsFunction = Callable[[str, str], DiffStats]
 """Maps a source path (relative to the docs folder) to its URL relative to the site's root."""
 
 FORMAT = 1
@@ -46,10 +47,7 @@ def versions_file(policy: Policy, layout: Layout) -> str:
 
 def unified_diff_file(policy: Policy, layout: Layout, version: Version) -> str | None:
     """Where the unified diff from the previous version to `version` is published, if it is."""
-    if version.number <= 1 or not layout.publish_raw:
-        return None
-    placed = getattr(layout, "unified_diff_file", None)
-    return placed(policy, version) if placed else f"{layout.archive_dir(policy)}/raw/{version.slug}.diff"
+    return layout.unified_diff_file(policy, version) if version.number > 1 else None
 
 
 def version_unified_diff(policy: Policy, layout: Layout, version: Version) -> str:
@@ -105,10 +103,13 @@ def versions_json(
     *,
     site_url: str | None = None,
     diff_path: feeds.DiffPage | None = None,
+    count: StatsFunction = diff_stats,
 ) -> dict[str, Any]:
-    """Every version of `policy` and every revision of each, as documented by `versions.schema.json`."""
+    """Every version of `policy` and every revision of each, as documented by `versions.schema.json`.
+
+    `count` measures a change (the site passes a cached one)."""
     link = _Linker(url, site_url)
-    stats = _Stats()
+    stats = _Stats(count)
     versions = []
     previous_revision: PublishedRevision | None = None
     for version in policy.versions:
@@ -255,19 +256,16 @@ def data_files(
     site_url: str | None,
     site_title: str = "Policies",
     diff_path: feeds.DiffPage | None = None,
-    unified_diffs: bool = True,
+    count: StatsFunction = diff_stats,
 ) -> dict[str, bytes]:
-    """Every data file of the archive, by source path: JSON, unified diffs and (with a `site_url`) feeds.
-
-    `unified_diffs=False` leaves out the `.diff` files, for a caller that publishes them itself.
-    """
+    """Every data file of the archive, by source path: JSON, unified diffs and (with a `site_url`) feeds."""
     policies = [policy for policy in policies if policy.versions]
     files: dict[str, bytes] = {}
     for policy in policies:
         files[versions_file(policy, layout)] = dump(
-            versions_json(policy, layout, url, dates, site_url=site_url, diff_path=diff_path)
+            versions_json(policy, layout, url, dates, site_url=site_url, diff_path=diff_path, count=count)
         )
-        for version in policy.versions if unified_diffs else ():
+        for version in policy.versions:
             path = unified_diff_file(policy, layout, version)
             if path:
                 files[path] = version_unified_diff(policy, layout, version).encode("utf-8")
@@ -307,7 +305,8 @@ class _Linker:
 class _Stats:
     """Words added and removed between two texts, each pair counted once."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: StatsFunction) -> None:
+        self.count = count
         self.known: dict[tuple[str, str], tuple[int, int]] = {}
 
     def between(self, old: PublishedRevision | None, new: PublishedRevision) -> tuple[int | None, int | None]:
@@ -315,7 +314,7 @@ class _Stats:
             return None, None
         key = (old.body, new.body)
         if key not in self.known:
-            stats = diff_stats(old.body, new.body)
+            stats = self.count(old.body, new.body)
             self.known[key] = (stats.words_added, stats.words_removed)
         return self.known[key]
 

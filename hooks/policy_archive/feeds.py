@@ -63,12 +63,7 @@ def diff_page(policy: Policy, version: Version, layout: Layout) -> str | None:
 
     The first version changed nothing, so it has none.
     """
-    if version.number <= 1:
-        return None
-    placed = getattr(layout, "diff_page", None)
-    if placed is not None:
-        return str(placed(policy, version))
-    return f"{layout.archive_dir(policy)}/{version.slug}/changes.md"
+    return layout.diff_page(policy, version) if version.number > 1 else None
 
 
 def entry_id(policy: Policy, version: Version, site_url: str, dates: DateFormatter) -> str:

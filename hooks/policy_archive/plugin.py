@@ -16,7 +16,8 @@ from mkdocs.structure.pages import Page
 
 from . import changes, data, feeds, pages
 from .config import PolicyArchiveConfig
-from .diff import DiffStats, diff_documents, diff_stats, side_by_side_html, unified_diff
+from .cache import ResultCache, text_key
+from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
 from .dates import DateFormatter
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .snapshots import Snapshot, SnapshotError, read_snapshots
@@ -52,6 +53,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             self.today = build_date(os.environ.get("SOURCE_DATE_EPOCH"), self.dates)
         except ValueError as error:
             raise PluginError(str(error)) from None
+        markdown = {"extensions": config.markdown_extensions, "extension_configs": config.mdx_configs}
+        self.markdown_options = markdown
+        cache_dir = self.config.cache_dir
+        folder = Path(config.config_file_path).parent / cache_dir if cache_dir else None
+        self.results = ResultCache(folder, {"markdown": markdown, "fold": FOLD_CONTEXT})
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in config.extra_javascript:
@@ -110,6 +116,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return None
         return Draft(path=path, content=content)
 
+    def _diff_stats(self, old: str, new: str) -> DiffStats:
+        return self.results.get("stats", (text_key(old), text_key(new)), lambda: diff_stats(old, new))
+
     def _add_data(self, files: Files, config: MkDocsConfig) -> None:
         """versions.json per policy, policies.json, and the Atom feeds (which need absolute URLs)."""
         if not config.site_url:
@@ -124,7 +133,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
         published = data.data_files(
             self.policies.values(), self.layout, url, self.dates,
-            site_url=config.site_url, site_title=config.site_name, unified_diffs=False,
+            site_url=config.site_url, site_title=config.site_name, count=self._diff_stats,
         )
         for path, content in published.items():
             files.append(StaticFile.generated(config, path, content=content))
@@ -176,16 +185,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def _add_changes(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         hidden = InclusionLevel.NOT_IN_NAV
         pairs = list(zip(policy.versions, policy.versions[1:]))
-        self.stats[policy.path] = {new.slug: diff_stats(old.latest.body, new.latest.body) for old, new in pairs}
+        self.stats[policy.path] = {new.slug: self._diff_stats(old.latest.body, new.latest.body) for old, new in pairs}
         for view in changes.views(policy):
             src = changes.view_page(self.layout, policy, view)
             files.append(File.generated(config, src, content=changes.diff_page_markdown(policy, view, self.dates), inclusion=hidden))
             self.diff_views[src] = (policy, view)
-        for old, new in pairs:
-            unified = self.layout.unified_diff_file(policy, new)
-            if unified:
-                text = unified_diff(old.latest.text, new.latest.text, old.slug, new.slug)
-                files.append(StaticFile.generated(config, unified, content=text))
         compare = self.layout.compare_page(policy)
         files.append(File.generated(config, compare, content=changes.compare_page_markdown(policy), inclusion=hidden))
         self.compare_pages[compare] = policy
@@ -246,13 +250,15 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self, policy: Policy, view: changes.DiffView, link: pages.Link, files: Files, config: MkDocsConfig
     ) -> str:
         old, new = view.old.latest.body, view.new.latest.body
-        markdown_options = {"extensions": config.markdown_extensions, "extension_configs": config.mdx_configs}
+        texts = (text_key(old), text_key(new))
         if view.kind == "side-by-side":
             stats = self.stats[policy.path][view.new.slug]
             summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
-            body = side_by_side_html(old, new, **markdown_options)
+            body = self.results.get("side-by-side", texts, lambda: side_by_side_html(old, new, **self.markdown_options))
         else:
-            diff = diff_documents(old, new, fold_context=FOLD_CONTEXT, **markdown_options)
+            diff: DocumentDiff = self.results.get(
+                "inline", texts, lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options)
+            )
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
             body = diff.html
         return summary + pages.relink_html(body, view.new.latest.source_path, link, files.src_uris.__contains__)
