@@ -20,7 +20,9 @@ def three_versions(site: Site) -> list[str]:
     return [
         site.commit("2023-04-02", "First policy", **{"privacy.md": PRIVACY.format(what="nothing")}),
         site.commit("2024-01-15", "Add email", **{"privacy.md": PRIVACY.format(what="your email")}),
-        site.commit("2025-06-30", "Add cookies", **{"privacy.md": PRIVACY.format(what="your email and cookies")}),
+        site.commit(
+            "2025-06-30", "Add cookies", **{"privacy.md": PRIVACY.format(what="your email and cookies")}
+        ),
     ]
 
 
@@ -29,10 +31,13 @@ def test_every_revision_raw_markdown_is_byte_identical_to_git(site: Site, three_
 
     raws = sorted((built.site / "privacy" / "archive" / "raw").glob("*.md"))
     assert [p.name for p in raws] == ["2023-04-02.md", "2024-01-15.md", "2025-06-30.md"]
-    for raw, commit in zip(raws, three_versions):
-        assert raw.read_bytes() == subprocess.run(
-            ["git", "show", f"{commit}:docs/privacy.md"], cwd=site.root, capture_output=True, check=True
-        ).stdout
+    for raw, commit in zip(raws, three_versions, strict=True):
+        assert (
+            raw.read_bytes()
+            == subprocess.run(
+                ["git", "show", f"{commit}:docs/privacy.md"], cwd=site.root, capture_output=True, check=True
+            ).stdout
+        )
 
 
 def test_current_page_says_when_it_was_last_updated(site: Site, three_versions: list[str]) -> None:
@@ -171,10 +176,14 @@ def test_outside_git_builds_with_one_warning(tmp_path: Path, caplog: pytest.LogC
     assert len(messages) == 1 and "archive is empty" in messages[0] and "git init" in messages[0]
 
 
-def test_shallow_clone_warns_once_and_fails_strict(site: Site, three_versions: list[str], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_shallow_clone_warns_once_and_fails_strict(
+    site: Site, three_versions: list[str], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     clone = Site(tmp_path / "shallow")
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone.root)], check=True, capture_output=True
+        ["git", "clone", "-q", "--depth", "1", f"file://{site.root}", str(clone.root)],
+        check=True,
+        capture_output=True,
     )
 
     built = clone.build()
@@ -211,7 +220,12 @@ def test_wrong_option_names_itself(
 
 def test_options_change_segment_locale_time_zone_and_raw(site: Site) -> None:
     site.commit("2024-01-05T23:30:00+00:00", **{"privacy.md": "# P\n"})
-    site.plugin_options = {"archive_segment": "versionen", "locale": "de", "time_zone": "Europe/Berlin", "publish_raw": False}
+    site.plugin_options = {
+        "archive_segment": "versionen",
+        "locale": "de",
+        "time_zone": "Europe/Berlin",
+        "publish_raw": False,
+    }
 
     built = site.build(strict=True)
 

@@ -87,7 +87,11 @@ def test_compare_page_offers_every_version(three: Site) -> None:
 
     first_select = re.search(r'<select name="from">.*?</select>', page, re.DOTALL)[0]
     options = re.findall(r'<option value="([^"]+)" data-url="([^"]+)"', first_select)
-    assert options == [("2024-03-01", "../2024-03-01/"), ("2024-02-01", "../2024-02-01/"), ("2024-01-01", "../2024-01-01/")]
+    assert options == [
+        ("2024-03-01", "../2024-03-01/"),
+        ("2024-02-01", "../2024-02-01/"),
+        ("2024-01-01", "../2024-01-01/"),
+    ]
     assert "data-pa-compare" in page and "policy-archive.js" in page
 
 
@@ -101,7 +105,9 @@ def test_drafts_only_when_asked_or_previewing(three: Site) -> None:
     banner = built.html("privacy/archive/draft/")
     assert "Unpublished draft" in banner
     changes = built.html("privacy/archive/draft/changes/")
-    assert re.search(r"<del[^>]*>.*?one.*?</del>", changes, re.DOTALL) and re.search(r"<ins[^>]*>.*?two.*?</ins>", changes, re.DOTALL)
+    assert re.search(r"<del[^>]*>.*?one.*?</del>", changes, re.DOTALL) and re.search(
+        r"<ins[^>]*>.*?two.*?</ins>", changes, re.DOTALL
+    )
     # The version in force is still the last commit.
     assert "Current version" in built.html("privacy/archive/2024-03-01/")
 
@@ -110,8 +116,10 @@ def test_serve_shows_drafts(three: Site) -> None:
     three.write("privacy.md", V3 + "\nA new paragraph.\n")
     config = load_config(str(three.config_file()), site_dir=str(three.root / "site"))
     config.plugins.on_startup(command="serve", dirty=False)
-
-    build(config)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
 
     assert (three.root / "site/privacy/archive/draft/changes/index.html").exists()
 

@@ -24,13 +24,23 @@ def banner_text(html: str) -> str:
 
 @pytest.fixture
 def announced(site: Site) -> Site:
-    site.commit("2024-01-02", "First", **{"privacy.md": text("2024-01-15", "We keep your email.", "First version")})
-    site.commit("2024-01-20", "Typo", **{"privacy.md": text("2024-01-15", "We keep your e-mail.", "First version")})
-    site.commit("2024-05-01", "Announce", **{"privacy.md": text("2024-06-01", "We keep nothing.", "Stops keeping email")})
+    site.commit(
+        "2024-01-02", "First", **{"privacy.md": text("2024-01-15", "We keep your email.", "First version")}
+    )
+    site.commit(
+        "2024-01-20", "Typo", **{"privacy.md": text("2024-01-15", "We keep your e-mail.", "First version")}
+    )
+    site.commit(
+        "2024-05-01",
+        "Announce",
+        **{"privacy.md": text("2024-06-01", "We keep nothing.", "Stops keeping email")},
+    )
     return site
 
 
-def test_upcoming_version_is_announced_then_takes_effect(announced: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upcoming_version_is_announced_then_takes_effect(
+    announced: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716940800")  # 2024-05-29
     before = announced.build(strict=True)
     page = before.html("privacy/")
@@ -49,7 +59,9 @@ def test_upcoming_version_is_announced_then_takes_effect(announced: Site, monkey
     assert "Current version of Privacy Policy" in banner_text(after.html("privacy/archive/2024-06-01/"))
 
 
-def test_current_page_shows_effective_and_last_updated(announced: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_current_page_shows_effective_and_last_updated(
+    announced: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1716940800")  # 2024-05-29: the January version is in force
     summary = re.search(r'<p class="pa-summary">(.*?)</p>', announced.build().html("privacy/"), re.DOTALL)
 
@@ -91,7 +103,9 @@ def test_snapshot_banner_shows_provenance(site: Site) -> None:
     assert "pa-label--snapshot" in built.html("privacy/archive/")
 
 
-def test_bad_snapshot_name_stops_the_build_naming_the_file(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_snapshot_name_stops_the_build_naming_the_file(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
     bad = site.root / "archive" / "privacy" / "December 2006.md"
     bad.parent.mkdir(parents=True)
     bad.write_text("# Privacy\n")
@@ -103,7 +117,9 @@ def test_bad_snapshot_name_stops_the_build_naming_the_file(site: Site, caplog: p
     assert any("archive/privacy/December 2006.md" in e and "YYYY-MM-DD.md" in e for e in errors), errors
 
 
-def test_bad_front_matter_in_old_revision_warns_and_builds(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+def test_bad_front_matter_in_old_revision_warns_and_builds(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
     old = site.commit("2024-01-02", **{"privacy.md": "---\neffective: 2024-02-30\n---\n# Privacy\n\nold\n"})
     site.commit("2024-03-02", **{"privacy.md": text("2024-03-15", "new")})
 
@@ -133,7 +149,10 @@ def test_renamed_policy_old_urls_redirect(site: Site) -> None:
 
 
 def test_withdrawn_policy_stays_published(site: Site) -> None:
-    site.commit("2024-01-02", **{"privacy.md": "# Privacy\n\nkept\n", "cookies.md": "# Cookie Notice\n\nWe use cookies.\n"})
+    site.commit(
+        "2024-01-02",
+        **{"privacy.md": "# Privacy\n\nkept\n", "cookies.md": "# Cookie Notice\n\nWe use cookies.\n"},
+    )
     (site.docs / "cookies.md").unlink()
     site.commit("2024-09-30", "Withdraw the cookie notice")
 
@@ -141,8 +160,13 @@ def test_withdrawn_policy_stays_published(site: Site) -> None:
 
     page = built.html("cookies/")
     assert "We use cookies." in page
-    assert "Withdrawn. Cookie Notice no longer applies: it was withdrawn on September 30, 2024." in banner_text(page)
-    assert "In force from January 2, 2024 to September 30, 2024." in banner_text(built.html("cookies/archive/2024-01-02/"))
+    assert (
+        "Withdrawn. Cookie Notice no longer applies: it was withdrawn on September 30, 2024."
+        in banner_text(page)
+    )
+    assert "In force from January 2, 2024 to September 30, 2024." in banner_text(
+        built.html("cookies/archive/2024-01-02/")
+    )
     assert "withdrawn on" in built.html("")
     assert not any("cookies" in loc for loc in built.search_locations())
 
@@ -164,7 +188,9 @@ def test_merge_commit_is_one_version(site: Site) -> None:
     site.commit("2024-01-02", "WIP", **{"privacy.md": "# P\n\nv2 draft\n"})
     site.commit("2024-01-03", "WIP 2", **{"privacy.md": "# P\n\nv2\n"})
     site.git("checkout", "-q", "main")
-    site.git("merge", "-q", "--no-ff", "-m", "Merge pull request #7", "edit", date="2024-01-04T12:00:00+00:00")
+    site.git(
+        "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "edit", date="2024-01-04T12:00:00+00:00"
+    )
 
     built = site.build(strict=True)
 
@@ -201,7 +227,9 @@ def test_bad_effective_pattern_names_the_option(site: Site, caplog: pytest.LogCa
     assert any("option 'effective_pattern'" in r.getMessage() for r in caplog.records)
 
 
-def test_snapshot_without_a_policy_warns(site: Site, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+def test_snapshot_without_a_policy_warns(
+    site: Site, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
     orphan = site.root / "archive" / "terms" / "2010-01-01.md"
     orphan.parent.mkdir(parents=True)
     orphan.write_text("# Terms\n")
@@ -209,4 +237,6 @@ def test_snapshot_without_a_policy_warns(site: Site, caplog: pytest.LogCaptureFi
 
     site.build()
 
-    assert any("archive/terms/2010-01-01.md" in m and "no policy terms.md" in m for m in warning_messages(caplog))
+    assert any(
+        "archive/terms/2010-01-01.md" in m and "no policy terms.md" in m for m in warning_messages(caplog)
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from policy_archive import cache
 from policy_archive.cache import ResultCache, text_key
 
@@ -17,7 +16,7 @@ def _empty_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache, "_MEMORY", {})
 
 
-def counting(value: str, calls: list[str]):  # noqa: ANN201
+def counting(value: str, calls: list[str]):
     def compute() -> str:
         calls.append(value)
         return value
@@ -39,8 +38,11 @@ def test_computes_once_per_key_and_reads_back_from_disk(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("settings", "kind", "parts"),
-    [({"extensions": ["toc"]}, "inline", ("a", "b")), ({"extensions": ["tables"]}, "side-by-side", ("a", "b")),
-     ({"extensions": ["tables"]}, "inline", ("a", "c"))],
+    [
+        ({"extensions": ["toc"]}, "inline", ("a", "b")),
+        ({"extensions": ["tables"]}, "side-by-side", ("a", "b")),
+        ({"extensions": ["tables"]}, "inline", ("a", "c")),
+    ],
 )
 def test_any_change_of_settings_kind_or_text_recomputes(
     tmp_path: Path, settings: dict[str, list[str]], kind: str, parts: tuple[str, str]
@@ -88,7 +90,9 @@ def test_builds_never_serve_a_stale_diff(site: Site) -> None:
 
     # Another Markdown setting: headings get permalinks in the diff too.
     site.config_file()
-    config = (site.root / "mkdocs.yml").read_text() + "markdown_extensions:\n  - toc:\n      permalink: true\n"
+    config = (
+        site.root / "mkdocs.yml"
+    ).read_text() + "markdown_extensions:\n  - toc:\n      permalink: true\n"
     (site.root / "mkdocs.yml").write_text(config)
     site.config_file = lambda: site.root / "mkdocs.yml"  # type: ignore[method-assign]
     third = site.build().html("privacy/archive/2024-02-01/changes/")

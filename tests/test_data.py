@@ -206,6 +206,7 @@ def test_data_files_are_placed_in_each_archive(site: Site, commits: list[str]) -
         "privacy/archive/feed.xml",
         "privacy/archive/raw/2024-06-01.diff",
         "privacy/archive/raw/2026-03-01.diff",
+        "privacy/archive/sitemap.xml",
         "privacy/archive/versions.json",
     ]
     validate(json.loads(files["privacy/archive/versions.json"]), "versions")

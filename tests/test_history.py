@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from policy_archive.dates import DateFormatter
 from policy_archive.gitlog import HistoryUnavailable, read_history
 from policy_archive.pages import rebase_links
@@ -52,7 +51,9 @@ def test_merge_commits_count_once_on_the_first_parent_line(site: Site) -> None:
     site.commit("2024-01-02", "Draft A", **{"privacy.md": "v2\n"})
     site.commit("2024-01-03", "Draft B", **{"privacy.md": "v3\n"})
     site.git("checkout", "-q", "main")
-    site.git("merge", "-q", "--no-ff", "-m", "Merge pull request #1", "edit", date="2024-01-04T12:00:00+00:00")
+    site.git(
+        "merge", "-q", "--no-ff", "-m", "Merge pull request #1", "edit", date="2024-01-04T12:00:00+00:00"
+    )
 
     revisions = read_history(site.docs).files["privacy.md"].revisions
 
@@ -76,7 +77,10 @@ def test_names_with_spaces_quotes_and_unicode(site: Site) -> None:
 
     files = read_history(site.docs).files
 
-    assert files["politique de confidentialité.md"].revisions[0].content == "# politique de confidentialité.md\n".encode()
+    assert (
+        files["politique de confidentialité.md"].revisions[0].content
+        == "# politique de confidentialité.md\n".encode()
+    )
     assert {"Commercial Terms.md", 'say "hi".md', "-dash.md"} <= set(files)
 
 
@@ -92,7 +96,7 @@ def test_deleted_file_records_when(site: Site) -> None:
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
-    with pytest.raises(HistoryUnavailable, match="not inside a git repository.*git init"):
+    with pytest.raises(HistoryUnavailable, match=r"not inside a git repository.*git init"):
         read_history(tmp_path)
 
 
@@ -113,9 +117,15 @@ def test_same_day_revisions_get_distinct_stable_slugs(site: Site) -> None:
     dates = DateFormatter()
     site.commit("2024-01-05T09:00:00+00:00", **{"p.md": "a\n"})
     site.commit("2024-01-05T10:00:00+00:00", **{"p.md": "b\n"})
-    before = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions]
+    before = [
+        v.slug
+        for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions
+    ]
     site.commit("2024-01-05T11:00:00+00:00", **{"p.md": "c\n"})
-    after = [v.slug for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions]
+    after = [
+        v.slug
+        for v in build_policy("p.md", read_history(site.docs).files["p.md"], dates, today=TODAY).versions
+    ]
 
     assert before == ["2024-01-05", "2024-01-05-2"]
     assert after == [*before, "2024-01-05-3"]
@@ -125,8 +135,14 @@ def test_days_follow_the_configured_time_zone(site: Site) -> None:
     site.commit("2024-01-05T23:30:00+00:00", **{"p.md": "a\n"})
     history = read_history(site.docs).files["p.md"]
 
-    assert build_policy("p.md", history, DateFormatter("en", "UTC"), today=TODAY).versions[0].slug == "2024-01-05"
-    assert build_policy("p.md", history, DateFormatter("en", "Asia/Tokyo"), today=TODAY).versions[0].slug == "2024-01-06"
+    assert (
+        build_policy("p.md", history, DateFormatter("en", "UTC"), today=TODAY).versions[0].slug
+        == "2024-01-05"
+    )
+    assert (
+        build_policy("p.md", history, DateFormatter("en", "Asia/Tokyo"), today=TODAY).versions[0].slug
+        == "2024-01-06"
+    )
 
 
 def test_invalid_utf8_is_published_with_a_problem_naming_the_commit(site: Site) -> None:
@@ -144,16 +160,30 @@ def test_periods_run_from_one_version_to_the_next(site: Site) -> None:
     site.commit("2024-01-05", **{"p.md": "a\n"})
     site.commit("2024-03-01", **{"p.md": "b\n"})
 
-    versions = build_policy("p.md", read_history(site.docs).files["p.md"], DateFormatter(), today=TODAY).versions
+    versions = build_policy(
+        "p.md", read_history(site.docs).files["p.md"], DateFormatter(), today=TODAY
+    ).versions
 
-    assert [(str(v.starts), str(v.ends)) for v in versions] == [("2024-01-05", "2024-03-01"), ("2024-03-01", "None")]
+    assert [(str(v.starts), str(v.ends)) for v in versions] == [
+        ("2024-01-05", "2024-03-01"),
+        ("2024-03-01", "None"),
+    ]
 
 
 def test_title_from_front_matter_then_heading_then_file_name(site: Site) -> None:
-    site.commit("2024-01-05", **{"a.md": "---\ntitle: Cookie Notice\n---\n# Cookies\n", "b.md": "# Terms of Use\n", "c-d.md": "x\n"})
+    site.commit(
+        "2024-01-05",
+        **{
+            "a.md": "---\ntitle: Cookie Notice\n---\n# Cookies\n",
+            "b.md": "# Terms of Use\n",
+            "c-d.md": "x\n",
+        },
+    )
     files = read_history(site.docs).files
 
-    titles = [build_policy(p, files[p], DateFormatter(), today=TODAY).title for p in ["a.md", "b.md", "c-d.md"]]
+    titles = [
+        build_policy(p, files[p], DateFormatter(), today=TODAY).title for p in ["a.md", "b.md", "c-d.md"]
+    ]
 
     assert titles == ["Cookie Notice", "Terms of Use", "C d"]
 

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from policy_archive.config import EFFECTIVE_IN_TEXT
 from policy_archive.dates import DateFormatter
 from policy_archive.gitlog import read_history
@@ -30,9 +29,15 @@ def build(site: Site, today: date = date(2026, 1, 1), **options: object) -> Poli
 
 
 def test_commits_that_keep_the_effective_date_are_editorial_revisions(site: Site) -> None:
-    site.commit("2024-01-02", "v1", **{"privacy.md": policy_text("2024-01-15", "Frist text.", "First version")})
-    site.commit("2024-01-20", "Fix typo", **{"privacy.md": policy_text("2024-01-15", "First text.", "First version")})
-    site.commit("2024-06-01", "v2", **{"privacy.md": policy_text("2024-07-01", "Second text.", "Adds cookies")})
+    site.commit(
+        "2024-01-02", "v1", **{"privacy.md": policy_text("2024-01-15", "Frist text.", "First version")}
+    )
+    site.commit(
+        "2024-01-20", "Fix typo", **{"privacy.md": policy_text("2024-01-15", "First text.", "First version")}
+    )
+    site.commit(
+        "2024-06-01", "v2", **{"privacy.md": policy_text("2024-07-01", "Second text.", "Adds cookies")}
+    )
 
     policy = build(site)
 
@@ -51,7 +56,10 @@ def test_without_effective_each_commit_is_a_version(site: Site) -> None:
 
     versions = build(site).versions
 
-    assert [(v.slug, v.effective, len(v.revisions)) for v in versions] == [("2024-01-02", False, 1), ("2024-01-20", False, 1)]
+    assert [(v.slug, v.effective, len(v.revisions)) for v in versions] == [
+        ("2024-01-02", False, 1),
+        ("2024-01-20", False, 1),
+    ]
 
 
 def test_a_future_effective_date_is_upcoming_until_that_day(site: Site) -> None:
@@ -77,13 +85,19 @@ def test_bad_front_matter_in_an_old_revision_warns_and_falls_back(site: Site) ->
     assert [v.slug for v in policy.versions] == ["2024-01-02", "2024-02-02", "2024-03-15"]
     assert len(policy.problems) == 2
     assert bad[:12] in policy.problems[0] and "privacy.md" in policy.problems[0]
-    assert "'effective'" in policy.problems[0] and "YYYY-MM-DD" in policy.problems[0] and "'soon'" in policy.problems[0]
+    assert (
+        "'effective'" in policy.problems[0]
+        and "YYYY-MM-DD" in policy.problems[0]
+        and "'soon'" in policy.problems[0]
+    )
     assert broken[:12] in policy.problems[1] and "not valid YAML" in policy.problems[1]
 
 
 def test_effective_date_read_from_the_text(site: Site) -> None:
     site.commit("2024-01-02", **{"privacy.md": "# Privacy\n\n**Effective: January 15, 2024**\n\ntext\n"})
-    site.commit("2024-02-02", **{"privacy.md": "# Privacy\n\n**Effective: January 15, 2024**\n\nfixed text\n"})
+    site.commit(
+        "2024-02-02", **{"privacy.md": "# Privacy\n\n**Effective: January 15, 2024**\n\nfixed text\n"}
+    )
     site.commit("2024-03-02", **{"privacy.md": "# Privacy\n\nLast updated: 1 March 2024\n\nmore\n"})
 
     policy = build(site, effective_pattern=re.compile(EFFECTIVE_IN_TEXT))
@@ -93,8 +107,14 @@ def test_effective_date_read_from_the_text(site: Site) -> None:
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("January 1, 2026", date(2026, 1, 1)), ("1 December 2025", date(2025, 12, 1)), ("2025-12-01", date(2025, 12, 1)),
-     ("March 3rd, 2019", date(2019, 3, 3)), ("Sept. 4, 2020", None), ("February 30, 2020", None)],
+    [
+        ("January 1, 2026", date(2026, 1, 1)),
+        ("1 December 2025", date(2025, 12, 1)),
+        ("2025-12-01", date(2025, 12, 1)),
+        ("March 3rd, 2019", date(2019, 3, 3)),
+        ("Sept. 4, 2020", None),
+        ("February 30, 2020", None),
+    ],
 )
 def test_parse_written_date(written: str, expected: date | None) -> None:
     assert parse_written_date(written, DATES) == expected

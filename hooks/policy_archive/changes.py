@@ -13,7 +13,7 @@ from html import escape
 
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff
-from .pages import PLACEHOLDER, Layout, Link, counts_html, front_matter, time_html
+from .pages import PLACEHOLDER, Layout, Link, counts_html, front_matter, markdown_text, time_html
 from .versions import Policy, Version
 
 DIFF = PLACEHOLDER.format("diff")
@@ -35,7 +35,7 @@ def views(policy: Policy) -> list[DiffView]:
     and each older version against the current one. Their number grows with the versions, not their square."""
     found = []
     current = policy.current
-    for old, new in zip(policy.versions, policy.versions[1:]):
+    for old, new in zip(policy.versions, policy.versions[1:], strict=False):
         found += [DiffView("changes", old, new), DiffView("side-by-side", old, new)]
     if current is not None:
         found += [DiffView("to-current", old, current) for old in policy.versions[: current.number - 2]]
@@ -55,12 +55,17 @@ def diff_page_markdown(policy: Policy, view: DiffView, dates: DateFormatter) -> 
         heading = f"{policy.title}: changes from {dates.long(view.old.starts)} to now"
     else:
         heading = f"{policy.title}: what changed on {dates.long(view.new.starts)}"
-    meta = {"title": heading, "search": {"exclude": True}}
-    return front_matter(meta) + f"# {escape(heading)}\n\n{DIFF}\n"
+    meta = {"title": escape(heading), "search": {"exclude": True}}
+    return front_matter(meta) + f"# {markdown_text(heading)}\n\n{DIFF}\n"
 
 
 def diff_summary_html(
-    policy: Policy, view: DiffView, stats: DiffStats, diff: DocumentDiff | None, layout: Layout, link: Link,
+    policy: Policy,
+    view: DiffView,
+    stats: DiffStats,
+    diff: DocumentDiff | None,
+    layout: Layout,
+    link: Link,
     dates: DateFormatter,
 ) -> str:
     """Above a diff: which versions, how much changed and where, the other views, and a legend."""
@@ -73,16 +78,21 @@ def diff_summary_html(
         + ".</p>",
     ]
     if view.new.changes and view.kind == "changes":
-        lines.append(f'<p class="pa-diff-summary__note">What changed, in the writer\'s words: {escape(view.new.changes)}</p>')
+        lines.append(
+            f'<p class="pa-diff-summary__note">What changed, in the writer\'s words: {escape(view.new.changes)}</p>'
+        )
     if diff and diff.sections:
         items = "".join(
             f'<li><a href="#{escape(section.anchor)}">{escape(section.title or "Introduction")}</a></li>'
             for section in diff.sections
         )
-        lines.append(f'<nav class="pa-diff-summary__sections" aria-label="Changed sections"><p>Changed sections:</p><ul>{items}</ul></nav>')
+        lines.append(
+            f'<nav class="pa-diff-summary__sections" aria-label="Changed sections"><p>Changed sections:</p><ul>{items}</ul></nav>'
+        )
     lines.append(_view_links(policy, view, layout, link))
     lines.append(
-        '<p class="pa-diff-legend">Marks: <ins>added text</ins> <del>removed text</del>. '
+        '<p class="pa-diff-legend pa-diff">Marks: <ins class="pa-mark">added text</ins> '
+        '<del class="pa-mark">removed text</del>. '
         "Unchanged passages are folded: open them to read the whole text.</p>"
     )
     if diff and diff.changes:
@@ -110,7 +120,12 @@ def _view_links(policy: Policy, view: DiffView, layout: Layout, link: Link) -> s
 
 
 def timeline_svg(
-    policy: Policy, stats: Mapping[str, DiffStats], layout: Layout, link: Link, dates: DateFormatter, today: date
+    policy: Policy,
+    stats: Mapping[str, DiffStats],
+    layout: Layout,
+    link: Link,
+    dates: DateFormatter,
+    today: date,
 ) -> str:
     """The versions over the years as a picture: a mark per version, sized by how much it changed,
     linked to its diff (or, for the first one, to the version itself)."""
@@ -128,7 +143,7 @@ def timeline_svg(
     step = max(1, math.ceil(len(years) / 12))
     ticks = "".join(
         f'<line x1="{x(date(year, 1, 1)):.1f}" y1="52" x2="{x(date(year, 1, 1)):.1f}" y2="58" class="pa-timeline__tick"/>'
-        f'<text x="{x(date(year, 1, 1)):.1f}" y="74" class="pa-timeline__year">{year}</text>'
+        f'<text x="{x(date(year, 1, 1)):.1f}" y="78" class="pa-timeline__year">{year}</text>'
         for year in years[::step]
     )
     marks = []
@@ -138,11 +153,14 @@ def timeline_svg(
         radius = 4 + min(16.0, math.sqrt(words) / 2)
         target = layout.diff_page(policy, version) if changed else layout.version_page(policy, version)
         label = f"{dates.long(version.starts)}: " + (
-            f"{changed.words_added} words added, {changed.words_removed} removed" if changed else "first version"
+            f"{changed.words_added} words added, {changed.words_removed} removed"
+            if changed
+            else "first version"
         )
         kind = "upcoming" if version.upcoming else "current" if version is policy.current else "past"
         marks.append(
             f'<a href="{escape(link(target))}" aria-label="{escape(label)}"><title>{escape(label)}</title>'
+            f'<circle cx="{x(version.starts):.1f}" cy="30" r="{max(radius, 12):.1f}" class="pa-timeline__target"/>'
             f'<circle cx="{x(version.starts):.1f}" cy="30" r="{radius:.1f}" class="pa-timeline__mark pa-timeline__mark--{kind}"/></a>'
         )
     return (
@@ -156,8 +174,11 @@ def timeline_svg(
 
 
 def compare_page_markdown(policy: Policy) -> str:
-    meta = {"title": f"{policy.title}: compare versions", "search": {"exclude": True}}
-    return front_matter(meta) + f"# {escape(policy.title)}: compare two versions\n\n{COMPARE}\n"
+    heading = f"{policy.title}: compare two versions"
+    return (
+        front_matter({"title": escape(heading), "search": {"exclude": True}})
+        + f"# {markdown_text(heading)}\n\n{COMPARE}\n"
+    )
 
 
 def compare_form_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
@@ -167,8 +188,8 @@ def compare_form_html(policy: Policy, layout: Layout, link: Link, dates: DateFor
     def options(selected: Version | None) -> str:
         return "".join(
             f'<option value="{escape(v.slug)}" data-url="{escape(link(layout.version_page(policy, v)))}"'
-            f'{" selected" if v is selected else ""}>{escape(dates.long(v.starts))}'
-            f'{" (upcoming)" if v.upcoming else " (current)" if v is policy.current else ""}</option>'
+            f"{' selected' if v is selected else ''}>{escape(dates.long(v.starts))}"
+            f"{' (upcoming)' if v.upcoming else ' (current)' if v is policy.current else ''}</option>"
             for v in newest_first
         )
 
@@ -178,7 +199,7 @@ def compare_form_html(policy: Policy, layout: Layout, link: Link, dates: DateFor
         f'<label>From <select name="from">{options(older)}</select></label> '
         f'<label>To <select name="to">{options(policy.versions[-1])}</select></label> '
         '<button type="submit" class="md-button md-button--primary">Compare</button></form>\n'
-        '<noscript><p>Comparing two chosen versions needs JavaScript. Without it, each version links to what it '
+        "<noscript><p>Comparing two chosen versions needs JavaScript. Without it, each version links to what it "
         "changed and to what changed since.</p></noscript>\n"
         '<p class="pa-compare__status" role="status" aria-live="polite"></p>\n'
         '<div class="pa-compare__result pa-diff pa-diff--inline"></div>\n</div>\n'

@@ -75,8 +75,6 @@ class _Pattern(c.BaseConfigOption[re.Pattern[str]]):
         return pattern
 
 
-
-
 class PolicyArchiveConfig(base.Config):
     policies = c.ListOfItems(c.Type(str), default=["*.md", "!index.md", "!README.md"])
     """Which Markdown files under `docs_dir` are policies, as gitignore-style patterns (`!` excludes).

@@ -273,6 +273,7 @@ def data_files(
             files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
                 policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path
             )
+            files[feeds.sitemap_file(policy, layout)] = feeds.archive_sitemap(policy, layout, url, site_url)
     files[POLICIES_FILE] = dump(policies_json(policies, layout, url, dates, site_url=site_url))
     if site_url:
         files[feeds.SITE_FEED] = feeds.site_feed(

@@ -22,7 +22,9 @@ class DateFormatter:
         try:
             self.locale = babel.Locale.parse(locale.replace("-", "_"))
         except (ValueError, babel.UnknownLocaleError):
-            raise ValueError(f"unknown locale {locale!r}; use a language code such as 'en' or 'de_CH'") from None
+            raise ValueError(
+                f"unknown locale {locale!r}; use a language code such as 'en' or 'de_CH'"
+            ) from None
 
     def day(self, moment: datetime | date) -> date:
         """The calendar day of `moment` in the site's time zone (a date is already a day)."""

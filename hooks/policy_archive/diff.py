@@ -6,11 +6,11 @@ source.  A character diff of the whole document is too slow for a real history
 in two stages:
 
 1. Both versions are split into blocks (headings, paragraphs, list items, table
-   rows, code blocks, ...) and the block sequences are aligned with difflib on a
-   whitespace-normalised key, so re-wrapped or renumbered text is not a change.
-2. Blocks that were edited rather than replaced are paired by similarity and
+   rows, code blocks, ...) and the block sequences are aligned with difflib.
+2. Blocks that were edited rather than replaced are paired by word similarity and
    compared token by token (words, whitespace, punctuation), where every token
-   also remembers the emphasis and link it sits in.
+   also remembers the emphasis and link it sits in.  Re-wrapped lines and
+   renumbered list items compare equal at this level, so they are not changes.
 
 The merged result is written back as Markdown with ``<ins>``/``<del>`` placed only
 where they cannot break Markdown syntax (never across a table pipe, a list marker
@@ -122,12 +122,13 @@ BlockKind = Literal[
 _INLINE_KINDS = frozenset({"heading", "paragraph", "item", "table_head", "table_row", "quote", "container"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Block:
+class _Block(NamedTuple):  # a tuple, not a dataclass: documents have thousands of blocks
+    """One Markdown block as written in the source, the unit of alignment."""
+
     kind: BlockKind
     text: str
     key: str
-    """What must be equal for two blocks to count as unchanged (kind + normalised text)."""
+    """What must be equal for two blocks to count as unchanged (kind and text)."""
     group: Literal["list", "table"] | None
     """Blocks of a group must be rendered together to stay one list or one table."""
     nested: bool
@@ -140,7 +141,7 @@ class _Block:
 
 @lru_cache(maxsize=16)
 def _split_blocks(text: str) -> tuple[_Block, ...]:
-    # Cached because consecutive pairs of a history share a version.
+    """The blocks of a document; cached because consecutive pairs of a history share a version."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(_TAB_LENGTH).split("\n")
     return _BlockSplitter(lines).split()
 
@@ -171,29 +172,31 @@ class _BlockSplitter:
         kind: BlockKind,
         start: int,
         end: int,
-        *,
         group: Literal["list", "table"] | None = None,
         nested: bool = False,
     ) -> int:
-        lines = self.lines[start:end]
-        text = "\n".join(lines)
-        inline = kind in _INLINE_KINDS and not any(_FENCE_RE.match(line.lstrip(" >")) for line in lines)
-        body = _ITEM_RE.sub("", text, count=1) if kind == "item" else text
+        text = "\n".join(self.lines[start:end])
+        has_fence = ("```" in text or "~~~" in text) and any(
+            _FENCE_RE.match(line.lstrip(" >")) for line in text.split("\n")
+        )
+        # The key is the raw text: blocks that differ only in wrapping or numbering are
+        # paired as similar, and their word diff then finds them equal.
         self.blocks.append(
             _Block(
-                kind=kind,
-                text=text,
-                key=f"{kind}\x1f{' '.join(body.split())}",
-                group=group,
-                nested=nested,
-                blank_before=self.blank_before,
-                inline=inline,
-                table_head=self.table_head if kind == "table_row" else "",
+                kind,
+                text,
+                kind + "\x1f" + text,
+                group,
+                nested,
+                self.blank_before,
+                kind in _INLINE_KINDS and not has_fence,  # marks inside code would show as text
+                self.table_head if kind == "table_row" else "",
             )
         )
         return end
 
     def _scan_block(self, index: int) -> int:
+        """Add the block starting at a non-blank line, trying the block syntaxes in turn."""
         line = self.lines[index]
         indent = len(line) - len(line.lstrip(" "))
         if self.in_list:
@@ -202,6 +205,8 @@ class _BlockSplitter:
             if indent >= _TAB_LENGTH:
                 return self._scan_list_continuation(index)
             self.in_list = False
+        if line[indent].isalpha() and indent < _TAB_LENGTH and "|" not in line:
+            return self._scan_paragraph(index)  # the common case, without trying each block start
         if indent >= _TAB_LENGTH:
             return self._add("code", index, self._indented_end(index))
         if _FENCE_RE.match(line):
@@ -229,18 +234,19 @@ class _BlockSplitter:
         end = index + 1
         while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
             end += 1
-        return self._add("item", index, end, group="list", nested=nested)
+        return self._add("item", index, end, "list", nested)
 
     def _scan_list_continuation(self, index: int) -> int:
         """Indented content after a blank line inside a list item stays in the item."""
         if _FENCE_RE.match(self.lines[index]):
-            return self._add("code", index, self._fence_end(index), group="list", nested=True)
+            return self._add("code", index, self._fence_end(index), "list", True)
         end = index + 1
         while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
             end += 1
-        return self._add("paragraph", index, end, group="list", nested=True)
+        return self._add("paragraph", index, end, "list", True)
 
     def _scan_paragraph(self, index: int) -> int:
+        """A paragraph, or a Setext heading (a line underlined with ``===`` or ``---``)."""
         end = self._paragraph_end(index, lazy=False)
         if end < len(self.lines) and _SETEXT_RE.match(self.lines[end]) and self.lines[end].strip():
             # Python-Markdown makes only the line above the underline a heading.
@@ -255,6 +261,9 @@ class _BlockSplitter:
         end = index + 1
         while end < len(self.lines):
             line = self.lines[end]
+            if line.lstrip()[:1].isalpha():
+                end += 1  # plain text: no block syntax starts with a letter
+                continue
             if not line.strip() or _ATX_RE.match(line) or _FENCE_RE.match(line):
                 break
             if not lazy and (
@@ -265,6 +274,7 @@ class _BlockSplitter:
         return end
 
     def _starts_table(self, index: int) -> bool:
+        """A row and a delimiter row, where Python-Markdown starts a block (tables must)."""
         if index + 1 >= len(self.lines) or "|" not in self.lines[index]:
             return False
         delimiter = self.lines[index + 1]
@@ -276,15 +286,17 @@ class _BlockSplitter:
         )
 
     def _scan_table(self, index: int) -> int:
+        """The header row with its delimiter row, then one block per row."""
         self.table_head = "\n".join(self.lines[index : index + 2])
-        self._add("table_head", index, index + 2, group="table")
+        self._add("table_head", index, index + 2, "table")
         row = index + 2
         while row < len(self.lines) and self.lines[row].strip():
             self.blank_before = False
-            row = self._add("table_row", row, row + 1, group="table")
+            row = self._add("table_row", row, row + 1, "table")
         return row
 
     def _fence_end(self, index: int) -> int:
+        """After the closing fence, or the end of the document if there is none."""
         opening = _FENCE_RE.match(self.lines[index])
         assert opening is not None
         fence = opening.group(1)
@@ -383,8 +395,7 @@ _LINE_PREFIX_RE = re.compile(
 _CELL_BOUNDARY_RE = re.compile(r"\\.|`+|\|")
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):
     """Emphasis or a link around tokens, written once around a run of marked tokens."""
 
     key: str
@@ -392,8 +403,9 @@ class _Span:
     closer: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word, whitespace, punctuation, an atom (code span, image, ...) or structure."""
+
     kind: int
     text: str
     key: tuple[str, tuple[str, ...]]
@@ -405,6 +417,7 @@ class _Token:
 
 @lru_cache(maxsize=4096)
 def _tokenize(kind: BlockKind, text: str) -> tuple[_Token, ...]:
+    """Tokens of one block; cached, as an edited block is compared again in the next pair."""
     tokens: list[_Token] = []
     segment: list[tuple[str, str]] = []
     structure = ""
@@ -430,9 +443,12 @@ def _tokenize(kind: BlockKind, text: str) -> tuple[_Token, ...]:
 
 
 def _structure_token(text: str) -> _Token:
-    # All structure compares equal, so it aligns position by position and the shown
-    # version's own structure is written: "- x" -> "1. y" keeps the new list marker
-    # in front of the marked words instead of after the deleted ones.
+    """Markdown structure (list marker, cell pipe, blank line...): never inside a mark.
+
+    All structure compares equal, so it aligns position by position and each view
+    writes its own version's structure: "- x" -> "1. y" keeps the new list marker in
+    front of the marked words instead of after the deleted ones.
+    """
     return _Token(_STRUCT, text, ("", ()), (), 0)
 
 
@@ -549,6 +565,7 @@ def _tokenize_segment(pieces: list[tuple[str, str]]) -> list[_Token]:
 
 
 def _pair_links(pieces: list[tuple[str, str]]) -> dict[int, int]:
+    """Matching ``[`` and ``](target)`` positions: the link text becomes a span."""
     partner: dict[int, int] = {}
     openers: list[int] = []
     for index, (group, text) in enumerate(pieces):
@@ -637,6 +654,8 @@ EditOp = Literal["equal", "delete", "insert"]
 
 
 class _Edit(NamedTuple):
+    """One token of a changed block: kept, deleted (old only) or inserted (new only)."""
+
     op: EditOp
     old: _Token | None
     new: _Token | None
@@ -663,6 +682,7 @@ class _Entry:
 
 
 def _align(old: str, new: str) -> list[_Entry]:
+    """The merged document: both versions' blocks in reading order, each with its status."""
     old_blocks = _split_blocks(old)
     new_blocks = _split_blocks(new)
     matcher = difflib.SequenceMatcher(
@@ -722,6 +742,7 @@ def _pair_optimally(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[
 
 
 def _pair_greedily(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int, int]]:
+    """Pairing for large rewritten regions, where the quadratic optimum costs too much."""
     pairs = []
     new_next = 0
     for i, old_block in enumerate(old):
@@ -736,6 +757,7 @@ def _pair_greedily(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[i
 
 @lru_cache(maxsize=8192)
 def _word_profile(text: str) -> tuple[list[str], Counter[str]]:
+    """Lower-cased words of a block, for similarity; cached as regions compare blocks often."""
     words = [word.lower() for word in _WORD_RE.findall(text)]
     return words, Counter(words)
 
@@ -764,6 +786,7 @@ def _similarity(old: _Block, new: _Block) -> float:
 
 
 def _compare_pair(old: _Block, new: _Block) -> _Entry:
+    """An edited block, or an equal one if only spacing or Markdown structure changed."""
     edits = _diff_tokens(_tokenize(old.kind, old.text), _tokenize(new.kind, new.text))
     if any(edit.op != "equal" and not edit.quiet for edit in edits):
         return _Entry("changed", old, new, edits)
@@ -771,56 +794,99 @@ def _compare_pair(old: _Block, new: _Block) -> _Entry:
 
 
 def _diff_tokens(old: Sequence[_Token], new: Sequence[_Token]) -> tuple[_Edit, ...]:
-    old_keys = [token.key for token in old]
-    new_keys = [token.key for token in new]
-    # Trim the common ends first: edits are local, and SequenceMatcher is quadratic
-    # in the number of repeated tokens (every space is the same token).
+    """Word-level edits between two versions of a block."""
+    # Whitespace stays out of the comparison: it is half of all tokens and all alike,
+    # which makes SequenceMatcher slow, and a change of spacing alone is not a change.
+    old_at = [index for index, token in enumerate(old) if token.kind != _SPACE]
+    new_at = [index for index, token in enumerate(new) if token.kind != _SPACE]
+    old_keys = [old[index].key for index in old_at]
+    new_keys = [new[index].key for index in new_at]
+    # Trim the common ends first: edits are local, and the matcher is quadratic in
+    # the number of repeated words.
     prefix = 0
-    while prefix < min(len(old), len(new)) and old_keys[prefix] == new_keys[prefix]:
+    while prefix < min(len(old_keys), len(new_keys)) and old_keys[prefix] == new_keys[prefix]:
         prefix += 1
     suffix = 0
     while (
-        suffix < min(len(old), len(new)) - prefix
-        and old_keys[len(old) - 1 - suffix] == new_keys[len(new) - 1 - suffix]
+        suffix < min(len(old_keys), len(new_keys)) - prefix
+        and old_keys[len(old_keys) - 1 - suffix] == new_keys[len(new_keys) - 1 - suffix]
     ):
         suffix += 1
     matcher = difflib.SequenceMatcher(
-        None, old_keys[prefix : len(old) - suffix], new_keys[prefix : len(new) - suffix], autojunk=False
+        None,
+        old_keys[prefix : len(old_keys) - suffix],
+        new_keys[prefix : len(new_keys) - suffix],
+        autojunk=False,
     )
-    opcodes = [("equal", 0, prefix, 0, prefix)]
-    opcodes += [
-        (tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    opcodes = [
+        ("equal", 0, prefix, 0, prefix),
+        *(
+            (tag, i1 + prefix, i2 + prefix, j1 + prefix, j2 + prefix)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        ),
+        ("equal", len(old_keys) - suffix, len(old_keys), len(new_keys) - suffix, len(new_keys)),
     ]
-    opcodes.append(("equal", len(old) - suffix, len(old), len(new) - suffix, len(new)))
     edits: list[_Edit] = []
-    for tag, i1, i2, j1, j2 in _merge_changes(opcodes, old):
+    for tag, i1, i2, j1, j2 in opcodes:
+        # Back to token positions: a word takes the whitespace after it along.
+        removed = old[_token_position(old_at, len(old), i1) : _token_position(old_at, len(old), i2)]
+        added = new[_token_position(new_at, len(new), j1) : _token_position(new_at, len(new), j2)]
         if tag == "equal":
-            edits.extend(_Edit("equal", o, n, False) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
+            edits.extend(_equal_edits(removed, added))
             continue
-        removed, added = old[i1:i2], new[j1:j2]
+        # The whitespace after a change stays outside its marks: "<del>a</del><ins>b</ins> c",
+        # unless only the old text has it: then the inline view needs it to keep words apart.
+        added_spacing = _trailing_spaces(added)
+        removed_spacing = _trailing_spaces(removed) if added_spacing else removed[len(removed) :]
+        removed = removed[: len(removed) - len(removed_spacing)]
+        added = added[: len(added) - len(added_spacing)]
         quiet_removal = not any(token.kind in _SIGNIFICANT for token in removed)
         quiet_addition = not any(token.kind in _SIGNIFICANT for token in added)
         edits.extend(_Edit("delete", token, None, quiet_removal) for token in removed)
         edits.extend(_Edit("insert", None, token, quiet_addition) for token in added)
+        edits.extend(_equal_edits(removed_spacing, added_spacing))
     return tuple(edits)
 
 
-def _merge_changes(
-    opcodes: list[tuple[str, int, int, int, int]], old: Sequence[_Token]
-) -> list[tuple[str, int, int, int, int]]:
-    """Join changes separated only by whitespace, so "a b" -> "x y" reads as one change."""
-    opcodes = [opcode for opcode in opcodes if opcode[1] != opcode[2] or opcode[3] != opcode[4]]
-    merged: list[tuple[str, int, int, int, int]] = []
-    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        between_changes = 0 < index < len(opcodes) - 1
-        if tag == "equal" and between_changes and all(token.kind == _SPACE for token in old[i1:i2]):
-            tag = "replace"
-        if tag != "equal" and merged and merged[-1][0] != "equal":
-            _, m1, _, n1, _ = merged.pop()
-            i1, j1 = m1, n1
-        merged.append((tag, i1, i2, j1, j2))
-    return merged
+def _trailing_spaces(tokens: Sequence[_Token]) -> Sequence[_Token]:
+    """The whitespace tokens at the end of a run."""
+    end = len(tokens)
+    while end and tokens[end - 1].kind == _SPACE:
+        end -= 1
+    return tokens[end:]
+
+
+def _token_position(word_positions: list[int], token_count: int, word: int) -> int:
+    """Where the ``word``-th non-space token starts among all tokens."""
+    if word == 0:
+        return 0  # leading whitespace goes with the first word
+    return word_positions[word] if word < len(word_positions) else token_count
+
+
+def _equal_edits(old: Sequence[_Token], new: Sequence[_Token]) -> list[_Edit]:
+    """Edits for runs with the same words; whitespace that differs is a quiet change."""
+    edits: list[_Edit] = []
+    old_runs, new_runs = _spacing_runs(old), _spacing_runs(new)
+    for (old_word, old_space), (new_word, new_space) in zip(old_runs, new_runs, strict=True):
+        if old_word is not None and new_word is not None:
+            edits.append(_Edit("equal", old_word, new_word, False))
+        if len(old_space) == len(new_space):
+            edits.extend(_Edit("equal", o, n, False) for o, n in zip(old_space, new_space, strict=True))
+        else:
+            edits.extend(_Edit("delete", token, None, True) for token in old_space)
+            edits.extend(_Edit("insert", None, token, True) for token in new_space)
+    return edits
+
+
+def _spacing_runs(tokens: Sequence[_Token]) -> list[tuple[_Token | None, list[_Token]]]:
+    """Each word with the whitespace after it; leading whitespace comes first, without a word."""
+    runs: list[tuple[_Token | None, list[_Token]]] = [(None, [])]
+    for token in tokens:
+        if token.kind == _SPACE:
+            runs[-1][1].append(token)
+        else:
+            runs.append((token, []))
+    return runs
 
 
 def _mark_moves(entries: list[_Entry]) -> None:
@@ -855,6 +921,7 @@ def _block_words(block: _Block) -> int:
 
 
 def _stats(entries: Sequence[_Entry]) -> DiffStats:
+    """Counts from the merged document, the same ones the marks of the inline view show."""
     counts = Counter[str]()
     for entry in entries:
         if entry.status == "added":
@@ -923,7 +990,7 @@ def _emit(edits: Sequence[_Edit], side: Side, first_mark_attributes: str = "") -
             out.append(span.opener)
             open_spans.append(span)
         if mark and not open_mark:
-            out.append(f"<{mark}{first_mark_attributes}>")
+            out.append(f'<{mark} class="pa-mark"{first_mark_attributes}>')
             first_mark_attributes = ""
             open_mark = mark
         out.append(token.text)
@@ -942,6 +1009,7 @@ def _whole_block_edits(block: _Block, op: EditOp) -> tuple[_Edit, ...]:
 
 
 def _visible(entry: _Entry, side: Side) -> bool:
+    """Whether a block appears in a view: a column of side by side shows one version only."""
     hidden_status = {"inline": None, "old": "added", "new": "removed"}[side]
     return entry.status != hidden_status
 
@@ -988,6 +1056,7 @@ class _Chunk:
 
 
 def _chunks(entries: Sequence[_Entry], folds: Sequence[int | None]) -> list[_Chunk]:
+    """Group the merged document into pieces that render on their own and can be marked whole."""
     chunks: list[_Chunk] = []
     items_in_list = 0
     for entry, fold in zip(entries, folds, strict=True):
@@ -1004,9 +1073,10 @@ def _chunks(entries: Sequence[_Entry], folds: Sequence[int | None]) -> list[_Chu
             assert previous is not None
             previous.entries.append(entry)
         else:
-            if block.group != "list" or not block.nested:
+            follows_list = previous is not None and previous.entries[-1].block.group == "list"
+            if block.group != "list" or not follows_list:
                 items_in_list = 0
-            orphan = block.nested and not (previous and previous.entries[-1].block.group == "list")
+            orphan = block.nested and not follows_list
             chunks.append(
                 _Chunk(
                     [entry],
@@ -1044,6 +1114,7 @@ def _anchors(chunks: Sequence[_Chunk]) -> dict[int, str]:
 
 
 def _chunk_markdown(chunk: _Chunk, side: Side, anchors: Mapping[int, str]) -> str:
+    """The Markdown of a chunk for one view, with marks, joined as in the source."""
     visible = [entry for entry in chunk.entries if _visible(entry, side)]
     if not visible:
         return ""
@@ -1071,11 +1142,12 @@ def _render(md: markdown.Markdown, sources: Sequence[str]) -> list[str]:
     pieces = output.split(_SPLIT_MARKER)
     if len(pieces) == len(sources):
         return [piece.strip("\n") for piece in pieces]
-    # Some construct (e.g. an unclosed HTML comment) swallowed a marker: render one by one.
+    # Some construct (e.g. a code fence never closed) swallowed a marker: render one by one.
     return [md.reset().convert(source) for source in sources]
 
 
 def _set_attributes(tag: str, classes: str, anchor: str | None) -> str:
+    """Add an id and classes to a rendered start tag (which may have classes already)."""
     attributes = f' id="{anchor}"' if anchor else ""
     if ' class="' in tag:
         return tag.replace(' class="', f'{attributes} class="{classes} ', 1)
@@ -1118,6 +1190,7 @@ def _decorate(chunk: _Chunk, side: Side, rendered: str, anchors: Mapping[int, st
 
 
 def _classes(prefix: str, entry: _Entry) -> str:
+    """E.g. ``pa-item pa-item--added pa-item--moved``: the CSS hooks of a changed block."""
     moved = f" {prefix}--moved" if entry.moved else ""
     return f"{prefix} {prefix}--{entry.status}{moved}"
 
@@ -1130,6 +1203,7 @@ def _continue_numbering(chunk: _Chunk, rendered: str, side: Side) -> str:
 
 
 def _wrap_block(entry: _Entry, block: _Block, rendered: str, anchor: str | None) -> str:
+    """Wrap a changed standalone block; an added or removed one in an ``<ins>``/``<del>`` too."""
     if entry.status == "equal":
         return rendered
     if block.kind == "definition":  # renders as nothing, so show its source
@@ -1139,7 +1213,8 @@ def _wrap_block(entry: _Entry, block: _Block, rendered: str, anchor: str | None)
     if entry.status == "changed":
         return f'<div class="{classes}"{id_attribute}>\n{rendered}\n</div>'
     tag = "ins" if entry.status == "added" else "del"
-    return f'<div class="{classes}"{id_attribute}><{tag}>\n{rendered}\n</{tag}></div>'
+    content = f'<{tag} class="pa-block__content">\n{rendered}\n</{tag}>'
+    return f'<div class="{classes}"{id_attribute}>{content}</div>'
 
 
 def _folds(entries: Sequence[_Entry], context: int | None) -> tuple[list[int | None], list[int]]:
@@ -1172,11 +1247,13 @@ def _folds(entries: Sequence[_Entry], context: int | None) -> tuple[list[int | N
 
 
 def _fold(count: int, content: list[str]) -> str:
+    """Unchanged blocks behind a ``<details>``, which opens without JavaScript."""
     summary = _FOLD_SUMMARY_ONE if count == 1 else _FOLD_SUMMARY.format(count=count)
     return f'<details class="pa-fold"><summary>{summary}</summary>\n' + "\n".join(content) + "\n</details>"
 
 
 def _sections(entries: Sequence[_Entry], anchors: Mapping[int, str]) -> list[ChangedSection]:
+    """Each heading's section that has a change, with the first change's anchor."""
     sections: list[ChangedSection] = []
     title = ""
     listed = False
@@ -1195,6 +1272,7 @@ def _sections(entries: Sequence[_Entry], anchors: Mapping[int, str]) -> list[Cha
 def _new_markdown(
     extensions: Sequence[str], extension_configs: Mapping[str, Any] | None
 ) -> markdown.Markdown:
+    """A converter per call: Markdown instances keep state between conversions."""
     return markdown.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs or {}))
 
 
@@ -1258,6 +1336,8 @@ def side_by_side_html(
     *,
     extensions: Sequence[str] = (),
     extension_configs: Mapping[str, Any] | None = None,
+    old_label: str = "Before",
+    new_label: str = "After",
 ) -> str:
     """Render both versions in two columns, aligned block by block.
 
@@ -1265,7 +1345,8 @@ def side_by_side_html(
     one block, or a whole list or table (so each column stays valid HTML); a run of
     removed blocks shares a row with the run of added blocks that replaced it.  The
     columns carry no change anchors or heading ids, so this view can share a page
-    with the inline view without duplicate ids.
+    with the inline view without duplicate ids.  The column headings are
+    ``old_label``/``new_label`` (plain text, e.g. the versions' dates).
     """
     entries = _align(old, new)
     chunks = _chunks(entries, [None] * len(entries))
@@ -1293,20 +1374,19 @@ def side_by_side_html(
             rows.append([index])
             row_states.append(state)
     body = []
-    for indexes, state in zip(rows, row_states, strict=True):
+    for indexes, row_state in zip(rows, row_states, strict=True):
         cells = "".join(
             f'<td class="pa-sbs__{side}">'
             + "\n".join(filter(None, (columns[side][i] for i in indexes)))
             + "</td>"
             for side in ("old", "new")
         )
-        row_class = "equal" if state == "equal" else "changed"
+        row_class = "equal" if row_state == "equal" else "changed"
         body.append(f'<tr class="pa-sbs__row pa-sbs__row--{row_class}">{cells}</tr>')
+    headings = "".join(f'<th scope="col">{html.escape(label)}</th>' for label in (old_label, new_label))
     return (
         '<div class="pa-diff pa-diff--side-by-side">\n<table class="pa-sbs">\n'
-        '<thead><tr><th scope="col">Before</th><th scope="col">After</th></tr></thead>\n<tbody>\n'
-        + "\n".join(body)
-        + "\n</tbody>\n</table>\n</div>"
+        f"<thead><tr>{headings}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n</div>"
     )
 
 

@@ -94,6 +94,25 @@ def autodiscovery_link(title: str, href: str) -> str:
     return f'<link rel="alternate" type="{ATOM_TYPE}" title="{escape(title)}" href="{escape(href)}">'
 
 
+def archive_sitemap(policy: Policy, layout: Layout, url: Callable[[str], str], site_url: str) -> bytes:
+    """A sitemap of a policy's archive, published next to its feed.
+
+    Material for MkDocs fetches `sitemap.xml` from the folder of every `<link rel="alternate">` in a page's head
+    (to map pages between languages), so the feed's autodiscovery link would cost every reader a 404 without it.
+    """
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    pages = [layout.list_page(policy)] + [layout.version_page(policy, version) for version in policy.versions]
+    entries = "".join(f"<url><loc>{escape(urljoin(base, url(page)))}</loc></url>" for page in pages)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n'
+    ).encode()
+
+
+def sitemap_file(policy: Policy, layout: Layout) -> str:
+    return f"{layout.archive_dir(policy)}/sitemap.xml"
+
+
 def subscribe_link_html(href: str, text: str = "Subscribe to changes (Atom feed)") -> str:
     """A visible link to a feed, for the archive page."""
     return (

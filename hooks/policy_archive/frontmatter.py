@@ -32,7 +32,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     body = text[match.end() :]
     try:
-        meta = yaml.load(match.group(1) or "", Loader=_Loader)  # noqa: S506 (a safe loader)
+        meta = yaml.load(match.group(1) or "", Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -41,7 +41,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if meta is None:
         return {}, body
     if not isinstance(meta, dict):
-        raise FrontMatterError(f"front matter must be a YAML mapping of keys to values, not {type(meta).__name__}")
+        raise FrontMatterError(
+            f"front matter must be a YAML mapping of keys to values, not {type(meta).__name__}"
+        )
     return meta, body
 
 

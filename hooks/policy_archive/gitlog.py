@@ -16,7 +16,7 @@ from pathlib import Path
 # Without this, importing GitPython on a machine with no git raises ImportError before we can explain.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
-import git  # noqa: E402
+import git
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
@@ -54,6 +54,8 @@ class FileHistory:
     deleted_at: datetime | None = None
     """When the file was removed, if it no longer exists at HEAD."""
     deleted_in: str | None = None
+    removals: list[datetime] = field(default_factory=list)
+    """Every time the file was removed, including removals it was later re-created after, oldest first."""
 
     @property
     def former_paths(self) -> list[str]:
@@ -211,6 +213,7 @@ def _assemble(commits: Iterator[_Commit], wanted: Callable[[str], bool]) -> dict
             if change.status == "D":
                 if not history.revisions and history.deleted_at is None:
                     history.deleted_at, history.deleted_in = commit.committed_at, commit.sha
+                history.removals.insert(0, commit.committed_at)
                 continue
             history.revisions.append(
                 Revision(

@@ -83,7 +83,7 @@ def version_page_markdown(
     revision = version.latest
     body = rebase_links(revision.body, revision.source_path, layout.version_page(policy, version), exists)
     meta = {
-        "title": f"{policy.title} ({version.slug})",
+        "title": escape(f"{policy.title} ({version.slug})"),
         "search": {"exclude": True},
         "policy_archive": {"policy": policy.path, "version": version.slug},
     }
@@ -94,20 +94,23 @@ def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[st
     """A withdrawn policy keeps its page: its last text under a notice saying it no longer applies."""
     last = policy.versions[-1].latest
     body = rebase_links(last.body, last.source_path, policy.path, exists)
-    meta = {"title": f"{policy.title} (withdrawn)", "search": {"exclude": True}}
+    meta = {"title": escape(f"{policy.title} (withdrawn)"), "search": {"exclude": True}}
     return front_matter(meta) + BANNER + "\n\n" + body
 
 
 def list_page_markdown(policy: Policy) -> str:
-    meta = {"title": f"{policy.title}: all versions", "search": {"exclude": True}}
-    return front_matter(meta) + f"# {_escape_markdown(policy.title)}: all versions\n\n{VERSION_LIST}\n"
+    heading = f"{policy.title}: all versions"
+    return (
+        front_matter({"title": escape(heading), "search": {"exclude": True}})
+        + f"# {markdown_text(heading)}\n\n{VERSION_LIST}\n"
+    )
 
 
 def redirect_html(target_url: str) -> str:
     """A page that sends readers of an old address (before a rename) to the new one."""
     url = escape(target_url)
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n"
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Moved</title>\n'
         f'<link rel="canonical" href="{url}">\n<meta http-equiv="refresh" content="0; url={url}">\n'
         f'<meta name="robots" content="noindex">\n</head>\n<body>\n<p>This page has moved to <a href="{url}">{url}</a>.</p>\n'
         "</body>\n</html>\n"
@@ -118,12 +121,24 @@ def front_matter(meta: dict[str, object]) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 
-def _escape_markdown(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
+def markdown_text(text: str) -> str:
+    """`text` written so Markdown shows it as it is: HTML escaped, Markdown's own signs backslashed.
+
+    Front matter titles need only `html.escape`: themes print a page's title as HTML."""
+    return re.sub(r"([\\`*_{}\[\]#|!])", r"\\\1", escape(text, quote=False))
 
 
-def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, dates: DateFormatter) -> str:
-    """The Wayback-style notice at the top of an archived version: what, when in force, where to go next."""
+def banner_html(
+    policy: Policy,
+    version: Version,
+    layout: Layout,
+    link: Link,
+    dates: DateFormatter,
+    permalink: str | None = None,
+) -> str:
+    """The Wayback-style notice at the top of an archived version: what, when in force, where to go next.
+
+    `permalink`, the page's absolute address, is printed too: a printed page keeps no link targets."""
     number, versions = version.number, policy.versions
     current = policy.current
     if version.draft:
@@ -137,11 +152,23 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     nav = []
     if number > 1:
         previous = versions[number - 2]
-        nav.append(_a(link(layout.version_page(policy, previous)), f"← Previous: {dates.long(previous.starts)}", "prev"))
+        nav.append(
+            _a(
+                link(layout.version_page(policy, previous)),
+                f"← Previous: {dates.long(previous.starts)}",
+                "prev",
+            )
+        )
     nav.append(_a(link(layout.list_page(policy)), f"All versions ({len(versions)})"))
     if number < len(versions):
         following = versions[number]
-        nav.append(_a(link(layout.version_page(policy, following)), f"Next: {dates.long(following.starts)} →", "next"))
+        nav.append(
+            _a(
+                link(layout.version_page(policy, following)),
+                f"Next: {dates.long(following.starts)} →",
+                "next",
+            )
+        )
     if number > 1:
         nav.append(_a(link(layout.diff_page(policy, version)), "What changed"))
     if current is not None and version.number < current.number - 1:
@@ -160,16 +187,24 @@ def banner_html(policy: Policy, version: Version, layout: Layout, link: Link, da
     if version.changes:
         lines.append(f'<p class="pa-banner__changes">What changed: {escape(version.changes)}</p>')
     lines.append(f'<nav class="pa-banner__nav" aria-label="Versions">{" ".join(nav)}</nav>')
+    if permalink and not version.draft:
+        lines.append(
+            f'<p class="pa-banner__permalink">Permalink: <a href="{escape(permalink)}">{escape(permalink)}</a></p>'
+        )
     if len(version.revisions) > 1:
         lines.append(_editorial_revisions(policy, version, layout, link, dates))
-    return f'<aside class="pa-banner pa-banner--{kind}" aria-label="{escape(status)}">\n' + "\n".join(lines) + "\n</aside>\n"
+    return (
+        f'<aside class="pa-banner pa-banner--{kind}" aria-label="{escape(status)}">\n'
+        + "\n".join(lines)
+        + "\n</aside>\n"
+    )
 
 
 def withdrawn_banner_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:
     assert policy.withdrawn_on is not None
     return (
         '<aside class="pa-banner pa-banner--withdrawn" aria-label="Withdrawn policy">\n'
-        f"<p class=\"pa-banner__what\"><strong>Withdrawn.</strong> {escape(policy.title)} no longer applies: it was "
+        f'<p class="pa-banner__what"><strong>Withdrawn.</strong> {escape(policy.title)} no longer applies: it was '
         f"withdrawn on {time_html(policy.withdrawn_on, dates)}. Its last version is shown below.</p>\n"
         f'<nav class="pa-banner__nav" aria-label="Versions">{_a(link(layout.list_page(policy)), f"All versions ({len(policy.versions)})")}</nav>\n'
         "</aside>\n"
@@ -183,23 +218,33 @@ def _provenance(version: Version, dates: DateFormatter) -> list[str]:
         return []
     captured = revision.meta.get("captured", snapshot.day)
     who = revision.capture_source
-    text = f"Captured by {escape(who)} on {time_html(captured, dates)}" if who else f"Captured on {time_html(captured, dates)}"
+    text = (
+        f"Captured by {escape(who)} on {time_html(captured, dates)}"
+        if who
+        else f"Captured on {time_html(captured, dates)}"
+    )
     source = revision.meta.get("source")
     if source:
         text += f' · <a href="{escape(source)}">original snapshot</a>'
     return [f'<p class="pa-banner__source">{text}</p>']
 
 
-def _editorial_revisions(policy: Policy, version: Version, layout: Layout, link: Link, dates: DateFormatter) -> str:
+def _editorial_revisions(
+    policy: Policy, version: Version, layout: Layout, link: Link, dates: DateFormatter
+) -> str:
     items = []
     for revision in reversed(version.revisions):
         raw = layout.raw_file(policy, revision)
         raw_link = f' (<a href="{escape(link(raw))}">raw</a>)' if raw else ""
         shown = " — shown here" if revision is version.latest else ""
-        items.append(f"<li>{time_html(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>")
+        items.append(
+            f"<li>{time_html(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>"
+        )
     return (
         f'<details class="pa-banner__revisions"><summary>{len(version.revisions)} revisions of this version '
-        f"(editorial changes that kept its effective date)</summary>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</details>"
+        f"(editorial changes that kept its effective date)</summary>\n<ul>\n"
+        + "\n".join(items)
+        + "\n</ul>\n</details>"
     )
 
 
@@ -258,7 +303,13 @@ def version_list_html(
         note = escape(version.changes or latest.subject)
         edits = len(version.revisions) - 1
         edits_text = f", {edits} editorial revision{'s' if edits > 1 else ''}" if edits else ""
-        origin = f"<code>{latest.commit[:7]}</code>" if latest.commit else "uncommitted" if latest.draft else "captured"
+        origin = (
+            f"<code>{latest.commit[:7]}</code>"
+            if latest.commit
+            else "uncommitted"
+            if latest.draft
+            else "captured"
+        )
         raw = layout.raw_file(policy, latest)
         raw_link = f', <a href="{escape(link(raw))}">raw</a>' if raw else ""
         changed = stats.get(version.slug)
@@ -320,12 +371,14 @@ def policy_list_html(policies: Iterable[Policy], link: Link, dates: DateFormatte
             f"<td>{status}</td><td>{upcoming}</td></tr>"
         )
     return (
-        '<table class="pa-policies">\n<thead><tr><th>Policy</th><th>Last updated</th><th>Upcoming version</th></tr></thead>\n'
-        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>\n"
+        '<div class="pa-policies"><table>\n<thead><tr><th>Policy</th><th>Last updated</th><th>Upcoming version</th></tr></thead>\n'
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table></div>\n"
     )
 
 
-_INLINE_LINK = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>]*>|[^)\s]+)(?P<rest>[^)]*)\)")
+_INLINE_LINK = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target><[^>]*>|[^)\s]+)(?P<rest>[^)]*)\)"
+)
 _REFERENCE = re.compile(r"^(?P<lead> {0,3}\[[^\]]+\]:[ \t]*)(?P<target><[^>]*>|\S+)", re.MULTILINE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 

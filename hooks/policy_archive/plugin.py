@@ -6,6 +6,7 @@ import os
 import posixpath
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pathspec
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,10 +16,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import changes, data, feeds, pages
-from .config import PolicyArchiveConfig
 from .cache import ResultCache, text_key
-from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
+from .config import PolicyArchiveConfig
 from .dates import DateFormatter
+from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy
@@ -45,6 +46,10 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         # A writer previewing with `mkdocs serve` sees uncommitted edits as a draft; a published build does not.
         self.serving = command == "serve"
 
+    def on_shutdown(self) -> None:
+        # MkDocs keeps plugin instances across config reloads; the next command starts afresh.
+        self.serving = False
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.dates = DateFormatter(self.config.site_locale(config.theme), self.config.time_zone)
         self.layout = pages.Layout(self.config.archive_segment, self.config.publish_raw)
@@ -68,6 +73,8 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         history = self._history(Path(config.docs_dir))
         snapshots = self._snapshots(Path(config.config_file_path).parent / self.config.snapshots_dir)
         current = [f.src_uri for f in files.documentation_pages() if self.is_policy(f.src_uri)]
+        for path in current:
+            _readable(files, path, config)
         withdrawn = [
             path
             for path, file_history in history.files.items()
@@ -132,8 +139,13 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return (found or File(src, None, config.site_dir, config.use_directory_urls)).url
 
         published = data.data_files(
-            self.policies.values(), self.layout, url, self.dates,
-            site_url=config.site_url, site_title=config.site_name, count=self._diff_stats,
+            self.policies.values(),
+            self.layout,
+            url,
+            self.dates,
+            site_url=config.site_url,
+            site_title=config.site_name,
+            count=self._diff_stats,
         )
         for path, content in published.items():
             files.append(StaticFile.generated(config, path, content=content))
@@ -145,6 +157,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         except HistoryUnavailable as error:
             log.warning(f"The policy archive is empty: {error}")
             return RepoHistory(files={}, shallow=False, head=None)
+        if history.head is None:
+            log.warning(
+                "The policy archive is empty: the repository has no commit yet. Commit your policies "
+                "(`git add docs && git commit`) to start their history."
+            )
         if history.shallow:
             log.warning(
                 "This is a shallow clone, so the archive misses every version older than the clone's depth. "
@@ -168,7 +185,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             content = pages.withdrawn_page_markdown(policy, self.layout, exists)
             files.append(File.generated(config, policy.path, content=content, inclusion=hidden))
         list_page = self.layout.list_page(policy)
-        files.append(File.generated(config, list_page, content=pages.list_page_markdown(policy), inclusion=hidden))
+        files.append(
+            File.generated(config, list_page, content=pages.list_page_markdown(policy), inclusion=hidden)
+        )
         self.pages[list_page] = (policy, None)
         for version in policy.versions:
             src = self.layout.version_page(policy, version)
@@ -184,14 +203,25 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
     def _add_changes(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         hidden = InclusionLevel.NOT_IN_NAV
-        pairs = list(zip(policy.versions, policy.versions[1:]))
-        self.stats[policy.path] = {new.slug: self._diff_stats(old.latest.body, new.latest.body) for old, new in pairs}
+        pairs = list(zip(policy.versions, policy.versions[1:], strict=False))
+        self.stats[policy.path] = {
+            new.slug: self._diff_stats(old.latest.body, new.latest.body) for old, new in pairs
+        }
         for view in changes.views(policy):
             src = changes.view_page(self.layout, policy, view)
-            files.append(File.generated(config, src, content=changes.diff_page_markdown(policy, view, self.dates), inclusion=hidden))
+            files.append(
+                File.generated(
+                    config,
+                    src,
+                    content=changes.diff_page_markdown(policy, view, self.dates),
+                    inclusion=hidden,
+                )
+            )
             self.diff_views[src] = (policy, view)
         compare = self.layout.compare_page(policy)
-        files.append(File.generated(config, compare, content=changes.compare_page_markdown(policy), inclusion=hidden))
+        files.append(
+            File.generated(config, compare, content=changes.compare_page_markdown(policy), inclusion=hidden)
+        )
         self.compare_pages[compare] = policy
 
     def _add_redirects(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
@@ -212,7 +242,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return markdown
         # The committed text takes effect later: until then, readers get the version in force.
         in_force = policy.current.latest
-        return pages.rebase_links(in_force.body, in_force.source_path, policy.path, files.src_uris.__contains__)
+        return pages.rebase_links(
+            in_force.body, in_force.source_path, policy.path, files.src_uris.__contains__
+        )
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         def link(src_uri: str) -> str:
@@ -222,11 +254,15 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
         src = page.file.src_uri
         if pages.POLICY_LIST in html:
-            html = html.replace(pages.POLICY_LIST, pages.policy_list_html(self.policies.values(), link, self.dates))
+            html = html.replace(
+                pages.POLICY_LIST, pages.policy_list_html(self.policies.values(), link, self.dates)
+            )
         if src in self.policies:
             policy = self.policies[src]
             if policy.withdrawn_on:
-                return html.replace(pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates))
+                return html.replace(
+                    pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates)
+                )
             return _after_title(html, pages.current_summary_html(policy, self.layout, link, self.dates))
         if src in self.diff_views:
             return html.replace(changes.DIFF, self._diff_html(*self.diff_views[src], link, files, config))
@@ -243,8 +279,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             if self.feeds_published:
                 listing = feeds.subscribe_link_html(link(feeds.feed_file(policy, self.layout))) + listing
             return html.replace(pages.VERSION_LIST, listing)
-        return html.replace(pages.BANNER, pages.banner_html(policy, version, self.layout, link, self.dates))
-
+        permalink = urljoin(config.site_url, page.url) if config.site_url else None
+        banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
+        return html.replace(pages.BANNER, banner)
 
     def _diff_html(
         self, policy: Policy, view: changes.DiffView, link: pages.Link, files: Files, config: MkDocsConfig
@@ -254,15 +291,20 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         if view.kind == "side-by-side":
             stats = self.stats[policy.path][view.new.slug]
             summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
-            body = self.results.get("side-by-side", texts, lambda: side_by_side_html(old, new, **self.markdown_options))
+            body = self.results.get(
+                "side-by-side", texts, lambda: side_by_side_html(old, new, **self.markdown_options)
+            )
         else:
             diff: DocumentDiff = self.results.get(
-                "inline", texts, lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options)
+                "inline",
+                texts,
+                lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options),
             )
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
             body = diff.html
-        return summary + pages.relink_html(body, view.new.latest.source_path, link, files.src_uris.__contains__)
-
+        return summary + pages.relink_html(
+            body, view.new.latest.source_path, link, files.src_uris.__contains__
+        )
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Let browsers and feed readers find the feeds: the site's on every page, a policy's on its pages."""
@@ -270,7 +312,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return output
         src = page.file.src_uri
         policy = self.policies.get(src) or self._owner(src)
-        links = [feeds.autodiscovery_link(f"{config.site_name}: policy changes", _relative(feeds.SITE_FEED, page))]
+        links = [
+            feeds.autodiscovery_link(f"{config.site_name}: policy changes", _relative(feeds.SITE_FEED, page))
+        ]
         if policy is not None and policy.versions:
             href = _relative(feeds.feed_file(policy, self.layout), page)
             links.insert(0, feeds.autodiscovery_link(f"{policy.title}: versions", href))
@@ -287,6 +331,23 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 def _relative(target: str, page: Page) -> str:
     """A URL relative to `page` for a static file published at `target`."""
     return posixpath.relpath(target, posixpath.dirname(page.file.dest_uri) or ".")
+
+
+def _readable(files: Files, path: str, config: MkDocsConfig) -> None:
+    """Swap a policy file that is not UTF-8 for its text with U+FFFD, so MkDocs can show it instead of failing."""
+    file = files.get_file_from_path(path)
+    assert file is not None
+    content = file.content_bytes
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        log.warning(
+            f"{path} is not valid UTF-8 (byte {error.start}): its page shows \ufffd where the bytes could not be "
+            "read. Save the file as UTF-8."
+        )
+        files.remove(file)
+        text = content.decode("utf-8", errors="replace")
+        files.append(File.generated(config, path, content=text, inclusion=file.inclusion))
 
 
 def _after_title(html: str, addition: str) -> str:

@@ -31,6 +31,11 @@ def read_snapshots(folder: Path) -> dict[str, list[Snapshot]]:
     if not folder.is_dir():
         return {}
     root = folder.resolve()
+    for linked in sorted(path for path in folder.rglob("*") if path.is_symlink() and path.is_dir()):
+        raise SnapshotError(
+            f"{folder.name}/{linked.relative_to(folder).as_posix()} is a link to the folder {linked.resolve()}, "
+            f"whose snapshots would be left out; copy them into {folder.name}/ instead."
+        )
     found: dict[str, list[Snapshot]] = {}
     for path in sorted(folder.rglob("*.md")):
         relative = path.relative_to(folder).as_posix()
@@ -54,7 +59,9 @@ def read_snapshots(folder: Path) -> dict[str, list[Snapshot]]:
                 "(for example 2006-12-07.md); rename it."
             )
         policy = path.parent.relative_to(folder).as_posix() + ".md"
-        found.setdefault(policy, []).append(Snapshot(file=f"{folder.name}/{relative}", policy=policy, day=day, content=path.read_bytes()))
+        found.setdefault(policy, []).append(
+            Snapshot(file=f"{folder.name}/{relative}", policy=policy, day=day, content=path.read_bytes())
+        )
     for snapshots in found.values():
         snapshots.sort(key=lambda snapshot: snapshot.day)
     return found

@@ -176,7 +176,8 @@ def build_policy(
     committed = [reader.revision(revision, taken) for revision in (history.revisions if history else [])]
     captured = [reader.snapshot(snapshot, taken) for snapshot in snapshots]
     timeline = _merge(captured, committed)
-    versions = _versions(timeline, today)
+    removals = [dates.day(moment) for moment in history.removals] if history else []
+    versions = _versions(timeline, today, removals, problems)
     if draft is not None:
         versions.append(_draft_version(reader.draft(draft, today), len(versions) + 1, today))
     title = _title(timeline[-1], path) if timeline else _title_from_path(path)
@@ -217,7 +218,12 @@ class _RevisionReader:
         return self._read(draft, f"{self.path} (uncommitted)", today, POLICY_KEYS, set())
 
     def _read(
-        self, origin: Revision | Snapshot | Draft, where: str, day: date, schema: dict[str, str], taken: set[str]
+        self,
+        origin: Revision | Snapshot | Draft,
+        where: str,
+        day: date,
+        schema: dict[str, str],
+        taken: set[str],
     ) -> PublishedRevision:
         try:
             text = origin.content.decode("utf-8")
@@ -236,7 +242,11 @@ class _RevisionReader:
             raw_meta, body = {}, text
         meta, errors = check_keys(raw_meta, schema)
         for error in errors:
-            fallback = " The commit date is used instead." if error.startswith("front matter key 'effective'") else ""
+            fallback = (
+                " The commit date is used instead."
+                if error.startswith("front matter key 'effective'")
+                else ""
+            )
             self.problems.append(f"{where}: {error}.{fallback}")
         if "effective" not in meta and self.effective_pattern is not None:
             meta["effective"] = self._effective_from_text(body, where)
@@ -285,7 +295,9 @@ def parse_written_date(written: str, dates: DateFormatter) -> date | None:
     return None
 
 
-def _versions(timeline: list[PublishedRevision], today: date) -> list[Version]:
+def _versions(
+    timeline: list[PublishedRevision], today: date, removals: list[date], problems: list[str]
+) -> list[Version]:
     groups: list[list[PublishedRevision]] = []
     for revision in timeline:
         effective = revision.meta.get("effective")
@@ -293,24 +305,65 @@ def _versions(timeline: list[PublishedRevision], today: date) -> list[Version]:
             groups[-1].append(revision)
         else:
             groups.append([revision])
-    starts = [group[0].meta.get("effective") or group[0].day for group in groups]
+    starts = _starts(groups, today, problems)
     # Versions made from commits claim their slugs before those made only from snapshots (see build_policy).
     taken: set[str] = set()
     slugs: dict[int, str] = {}
     for number in sorted(range(len(groups)), key=lambda n: groups[n][0].snapshot is not None):
         slugs[number] = unique_slug(starts[number].isoformat(), taken)
-    return [
-        Version(
-            slug=slugs[number],
-            number=number + 1,
-            revisions=tuple(group),
-            starts=starts[number],
-            ends=starts[number + 1] if number + 1 < len(groups) else None,
-            effective=group[0].meta.get("effective") is not None,
-            upcoming=starts[number] > today,
+    versions = []
+    for number, group in enumerate(groups):
+        stated = group[0].meta.get("effective") is not None
+        following = starts[number + 1] if number + 1 < len(groups) else None
+        # A removal between this version and the next (the file was deleted, then re-created) ends it early.
+        gap = [day for day in removals if group[-1].day <= day and (following is None or day < following)]
+        ends = gap[0] if gap and following is not None else following
+        versions.append(
+            Version(
+                slug=slugs[number],
+                number=number + 1,
+                revisions=tuple(group),
+                starts=starts[number],
+                ends=ends,
+                effective=stated,
+                upcoming=stated and starts[number] > today,
+            )
         )
-        for number, group in enumerate(groups)
-    ]
+    return versions
+
+
+def _starts(groups: list[list[PublishedRevision]], today: date, problems: list[str]) -> list[date]:
+    """When each version took effect: its stated effective date, else the day of its first commit.
+
+    Only a stated date may lie ahead or go back in time. A commit dated before the one it follows, or after the
+    build, says more about a clock than about the policy: its version starts with the one before it (or today)."""
+    starts: list[date] = []
+    last_commit_day: date | None = None
+    for group in groups:
+        first = group[0]
+        stated = first.meta.get("effective")
+        if stated is not None:
+            starts.append(stated)
+            continue
+        day = first.day
+        if first.commit and last_commit_day is not None and day < last_commit_day:
+            problems.append(
+                f"{first.source_path} at commit {first.commit[:12]}: the commit is dated {day.isoformat()}, before "
+                f"the commit it follows ({last_commit_day.isoformat()}), so its version is dated "
+                f"{last_commit_day.isoformat()}. Check the clock of the machine that made it, or state `effective:`."
+            )
+            day = last_commit_day
+        if first.commit and day > today:
+            problems.append(
+                f"{first.source_path} at commit {first.commit[:12]}: the commit is dated {day.isoformat()}, in the "
+                f"future (the build date is {today.isoformat()}); it is treated as in force from today. To announce "
+                "a version ahead of time, state its date as `effective:` in the front matter."
+            )
+            day = today
+        if first.commit:
+            last_commit_day = day
+        starts.append(day)
+    return starts
 
 
 def _draft_version(revision: PublishedRevision, number: int, today: date) -> Version:
