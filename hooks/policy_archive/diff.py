@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-import markdown
 from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+from .render import BlockRenderer, standalone
 
 __all__ = [
     "ChangedSection",
@@ -1028,7 +1029,6 @@ def _entry_markdown(entry: _Entry, side: Side, *, wrapped: bool, first_mark_attr
 
 # --------------------------------------------------------------------------- rendering
 
-_SPLIT_MARKER = "<!-- policy-archive-diff-split -->"
 _FOLD_SUMMARY = "{count} unchanged paragraphs"
 _FOLD_SUMMARY_ONE = "1 unchanged paragraph"
 _LIST_ITEM_TAG_RE = re.compile(r"<li\b[^>]*>")
@@ -1134,16 +1134,6 @@ def _chunk_markdown(chunk: _Chunk, side: Side, anchors: Mapping[int, str]) -> st
         parts.append(_entry_markdown(entry, side, wrapped=chunk.standalone, first_mark_attributes=attributes))
     text = "".join(parts)
     return _INDENT_RE.sub("", text) if chunk.dedent else text
-
-
-def _render(md: markdown.Markdown, sources: Sequence[str]) -> list[str]:
-    """Render all pieces in one conversion, so references and footnotes resolve across them."""
-    output = md.reset().convert(("\n\n" + _SPLIT_MARKER + "\n\n").join(sources))
-    pieces = output.split(_SPLIT_MARKER)
-    if len(pieces) == len(sources):
-        return [piece.strip("\n") for piece in pieces]
-    # Some construct (e.g. a code fence never closed) swallowed a marker: render one by one.
-    return [md.reset().convert(source) for source in sources]
 
 
 def _set_attributes(tag: str, classes: str, anchor: str | None) -> str:
@@ -1269,13 +1259,6 @@ def _sections(entries: Sequence[_Entry], anchors: Mapping[int, str]) -> list[Cha
     return sections
 
 
-def _new_markdown(
-    extensions: Sequence[str], extension_configs: Mapping[str, Any] | None
-) -> markdown.Markdown:
-    """A converter per call: Markdown instances keep state between conversions."""
-    return markdown.Markdown(extensions=list(extensions), extension_configs=dict(extension_configs or {}))
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -1307,9 +1290,9 @@ def diff_documents(
     folds, fold_sizes = _folds(entries, fold_context)
     chunks = _chunks(entries, folds)
     anchors = _anchors(chunks)
-    rendered = _render(
-        _new_markdown(extensions, extension_configs),
+    rendered = BlockRenderer(extensions, extension_configs).pieces(
         [_chunk_markdown(chunk, "inline", anchors) for chunk in chunks],
+        standalone=standalone(old + "\n\n" + new),
     )
     parts: list[str] = []
     folded: list[str] = []
@@ -1350,12 +1333,15 @@ def side_by_side_html(
     """
     entries = _align(old, new)
     chunks = _chunks(entries, [None] * len(entries))
-    md = _new_markdown(extensions, extension_configs)
+    renderer = BlockRenderer(extensions, extension_configs)
+    alone = standalone(old + "\n\n" + new)
     columns = {
         side: [
             _HEADING_ID_RE.sub(r"\1", _decorate(chunk, side, piece, {}))
             for chunk, piece in zip(
-                chunks, _render(md, [_chunk_markdown(chunk, side, {}) for chunk in chunks]), strict=True
+                chunks,
+                renderer.pieces([_chunk_markdown(chunk, side, {}) for chunk in chunks], standalone=alone),
+                strict=True,
             )
         ]
         for side in ("old", "new")

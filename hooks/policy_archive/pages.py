@@ -26,6 +26,7 @@ PLACEHOLDER = "<!-- policy-archive:{} -->"
 BANNER = PLACEHOLDER.format("banner")
 VERSION_LIST = PLACEHOLDER.format("versions")
 POLICY_LIST = PLACEHOLDER.format("policies")
+BODY = PLACEHOLDER.format("body")
 
 
 @dataclass(frozen=True)
@@ -76,18 +77,16 @@ class Layout:
         return f"{self.archive_dir(policy)}/raw/{revision.slug}.md" if self.publish_raw else None
 
 
-def version_page_markdown(
-    policy: Policy, version: Version, layout: Layout, exists: Callable[[str], bool]
-) -> str:
-    """The archived version as a page: front matter, the banner's placeholder, then the text of that day."""
-    revision = version.latest
-    body = rebase_links(revision.body, revision.source_path, layout.version_page(policy, version), exists)
+def version_page_markdown(policy: Policy, version: Version) -> str:
+    """The archived version as a page: front matter and the placeholders of the banner and the text.
+
+    The text is converted apart from the page (see `render`), block by block, since versions share most blocks."""
     meta = {
         "title": escape(f"{policy.title} ({version.slug})"),
         "search": {"exclude": True},
         "policy_archive": {"policy": policy.path, "version": version.slug},
     }
-    return front_matter(meta) + BANNER + "\n\n" + body
+    return front_matter(meta) + BANNER + "\n\n" + BODY + "\n"
 
 
 def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[str], bool]) -> str:

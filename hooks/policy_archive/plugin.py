@@ -14,9 +14,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from . import changes, data, feeds, pages
 from .cache import ResultCache, text_key
+from .render import BlockRenderer
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
@@ -63,6 +65,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         cache_dir = self.config.cache_dir
         folder = Path(config.config_file_path).parent / cache_dir if cache_dir else None
         self.results = ResultCache(folder, {"markdown": markdown, "fold": FOLD_CONTEXT})
+        self.renderer = BlockRenderer(config.markdown_extensions, config.mdx_configs)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         if SCRIPT not in config.extra_javascript:
@@ -191,8 +194,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.pages[list_page] = (policy, None)
         for version in policy.versions:
             src = self.layout.version_page(policy, version)
-            markdown = pages.version_page_markdown(policy, version, self.layout, exists)
-            files.append(File.generated(config, src, content=markdown, inclusion=hidden))
+            files.append(File.generated(config, src, content=pages.version_page_markdown(policy, version), inclusion=hidden))
             self.pages[src] = (policy, version)
             for revision in version.revisions:
                 raw = self.layout.raw_file(policy, revision)
@@ -281,7 +283,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return html.replace(pages.VERSION_LIST, listing)
         permalink = urljoin(config.site_url, page.url) if config.site_url else None
         banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
-        return html.replace(pages.BANNER, banner)
+        revision = version.latest
+        text = self.renderer.document(revision.body)
+        page.toc = get_toc(text.toc)  # type: ignore[arg-type]
+        body = pages.relink_html(text.html, revision.source_path, link, files.src_uris.__contains__)
+        return html.replace(pages.BANNER, banner).replace(pages.BODY, body)
 
     def _diff_html(
         self, policy: Policy, view: changes.DiffView, link: pages.Link, files: Files, config: MkDocsConfig
