@@ -413,7 +413,8 @@ def rebase_links(markdown: str, source: str, destination: str, exists: Callable[
     return _REFERENCE.sub(reference, _INLINE_LINK.sub(inline, markdown))
 
 
-_HTML_URL = re.compile(r'\b(?P<attr>href|src)="(?P<url>[^"]*)"')
+# Only relative addresses: anchors, absolute paths and URLs with a scheme need nothing.
+_HTML_URL = re.compile(r'\b(?P<attr>href|src)="(?P<url>(?![#/"]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*)"')
 
 
 def relink_html(html: str, source: str, link: Link, exists: Callable[[str], bool]) -> str:

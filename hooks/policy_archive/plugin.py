@@ -284,7 +284,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         permalink = urljoin(config.site_url, page.url) if config.site_url else None
         banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
         revision = version.latest
-        text = self.renderer.document(revision.body)
+        text = self.results.get("document", (text_key(revision.body),), lambda: self.renderer.document(revision.body))
         page.toc = get_toc(text.toc)  # type: ignore[arg-type]
         body = pages.relink_html(text.html, revision.source_path, link, files.src_uris.__contains__)
         return html.replace(pages.BANNER, banner).replace(pages.BODY, body)
