@@ -1,7 +1,7 @@
 """Bad inputs: each gets a clear message (a WARNING, or an ERROR that stops the build), never a traceback,
 and no revision is lost: the raw Markdown of every revision is published byte for byte as `git show` gives it.
 
-One test per case; ROBUSTNESS.md at the repository's root lists them.
+One test per case; the table in README.md ("When the input is wrong") lists them.
 """
 
 from __future__ import annotations
