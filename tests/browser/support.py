@@ -35,12 +35,15 @@ PAGES = {
     "upcoming": archived(UPCOMING),
     "withdrawn": WITHDRAWN,
     "changes": archived(LATE) + "changes/",
+    "side-by-side": archived(LATE) + "side-by-side/",
+    "to-current": archived(FIRST) + "to-current/",
     "compare": COMPARE,
     "index": "",
 }
 """Every kind of page the site has: the current policy (with its notice of the upcoming version), its version
 list, an archived version (with a change note and an editorial revision), the archived page of the version in
-force, the upcoming version, a withdrawn policy, what a version changed, the page comparing any two versions,
+force, the upcoming version, a withdrawn policy, what a version changed (inline, side by side, and from an old
+version to the current one), the page comparing any two versions,
 and the home page with the policies' table."""
 
 
