@@ -128,3 +128,32 @@ def test_clean_working_tree_has_no_draft(three: Site) -> None:
     three.plugin_options = {"publish_drafts": True}
 
     assert not (three.build(strict=True).site / "privacy/archive/draft").exists()
+
+
+def test_diffs_computed_in_worker_processes_match_the_serial_ones(
+    three: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from policy_archive import cache, plugin
+
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def map(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            pools.append(1)
+            return super().map(*args, **kwargs)
+
+    three.plugin_options = {"cache_dir": ""}
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(plugin, "ProcessPoolExecutor", CountedPool)
+    with caplog.at_level("DEBUG"):
+        parallel = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+
+    assert pools == [1]
+    assert not [r for r in caplog.records if "computed in one process" in r.getMessage()]
+    assert parallel == serial

@@ -523,28 +523,6 @@ def test_commit_dates_out_of_order_and_in_the_future(
     assert any(older[:12] in m for m in messages), messages
     assert any(future[:12] in m and "future" in m for m in messages), messages
     assert "We collect three." in built.html("privacy/")
-
-
-def test_commit_dates_out_of_order_and_in_the_future_lose_nothing(
-    site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735732800")  # 2025-01-01
-    first = site.commit("2024-03-01", "First", **{"privacy.md": POLICY.format(what="one")})
-    older = site.commit("2024-01-01", "Clock was wrong", **{"privacy.md": POLICY.format(what="two")})
-    future = site.commit("2030-01-01", "Clock far ahead", **{"privacy.md": POLICY.format(what="three")})
-
-    built = build_quietly(site, caplog)
-
-    assert_raws(
-        site,
-        built,
-        "privacy",
-        {
-            "2024-03-01": (first, "docs/privacy.md"),
-            "2024-01-01": (older, "docs/privacy.md"),
-            "2030-01-01": (future, "docs/privacy.md"),
-        },
-    )
     # Versions keep git's order: the commit dated back starts with the one before it, the one dated ahead today.
     for slug in ("2024-03-01", "2024-03-01-2", "2025-01-01"):
         assert (built.site / f"privacy/archive/{slug}/index.html").exists()

@@ -40,27 +40,44 @@ class ResultCache:
         ).hexdigest()
         self.hits = self.misses = 0
 
-    def get(self, kind: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
-        key = hashlib.sha256("\0".join((self.settings, kind, *parts)).encode()).hexdigest()
-        if key in _MEMORY:
-            self.hits += 1
-            return _MEMORY[key]  # type: ignore[no-any-return]
-        path = self.folder / key[:2] / key[2:] if self.folder else None
-        if path is not None and path.is_file():
-            try:
-                value: T = pickle.loads(path.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass  # a damaged or outdated entry is recomputed and overwritten
-            else:
-                self.hits += 1
-                _MEMORY[key] = value
-                return value
-        self.misses += 1
-        value = compute()
+    def _key(self, kind: str, parts: tuple[str, ...]) -> str:
+        return hashlib.sha256("\0".join((self.settings, kind, *parts)).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / key[2:] if self.folder else None
+
+    def has(self, kind: str, parts: tuple[str, ...]) -> bool:
+        return self._load(self._key(kind, parts))
+
+    def put(self, kind: str, parts: tuple[str, ...], value: object) -> None:
+        """Keep a result, such as one computed in a worker process."""
+        key = self._key(kind, parts)
         _MEMORY[key] = value
+        path = self._path(key)
         if path is not None:
             _write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        return value
+
+    def get(self, kind: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
+        key = self._key(kind, parts)
+        if self._load(key):
+            self.hits += 1
+        else:
+            self.misses += 1
+            self.put(kind, parts, compute())
+        return _MEMORY[key]  # type: ignore[no-any-return]
+
+    def _load(self, key: str) -> bool:
+        """Whether the result is in memory, after reading it from disk if it is there."""
+        if key in _MEMORY:
+            return True
+        path = self._path(key)
+        if path is None or not path.is_file():
+            return False
+        try:
+            _MEMORY[key] = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return False  # a damaged or outdated entry is recomputed and overwritten
+        return True
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
 import posixpath
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import pathspec
@@ -18,11 +23,11 @@ from mkdocs.structure.toc import get_toc
 
 from . import changes, data, feeds, pages
 from .cache import ResultCache, text_key
-from .render import BlockRenderer
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
+from .render import BlockRenderer
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy
 
@@ -32,6 +37,8 @@ STYLESHEET = "assets/policy-archive.css"
 SCRIPT = "assets/policy-archive.js"
 FOLD_CONTEXT = 2
 """Unchanged blocks kept open around each change; longer unchanged runs are folded."""
+PARALLEL_FROM = 40
+"""Missing diffs worth starting worker processes for; fewer are computed as their pages are built."""
 
 
 class StaticFile(File):
@@ -109,6 +116,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         for policy in self.policies.values():
             self._add_archive(policy, files, config)
         self._add_data(files, config)
+        self._precompute_diffs()
         files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
         files.append(File.generated(config, SCRIPT, content=_asset("policy-archive.js")))
         return files
@@ -125,6 +133,28 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         if committed and committed.revisions and committed.revisions[-1].content == content:
             return None
         return Draft(path=path, content=content)
+
+    def _precompute_diffs(self) -> None:
+        """Compute the diffs the cache lacks on every core, before the pages ask for them one at a time."""
+        jobs: dict[tuple[str, tuple[str, str]], tuple[str, str]] = {}
+        for _, view in self.diff_views.values():
+            old, new = view.old.latest.body, view.new.latest.body
+            kind = "side-by-side" if view.kind == "side-by-side" else "inline"
+            parts = (text_key(old), text_key(new))
+            if (kind, parts) not in jobs and not self.results.has(kind, parts):
+                jobs[(kind, parts)] = (old, new)
+        workers = min(os.cpu_count() or 1, 8)
+        if len(jobs) < PARALLEL_FROM or workers < 2:
+            return
+        work = [(kind, old, new, self.markdown_options) for (kind, _), (old, new) in jobs.items()]
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for (kind, parts), result in zip(jobs, pool.map(_diff, work, chunksize=8), strict=True):
+                    self.results.put(kind, parts, result)
+        except (OSError, TypeError, AttributeError, pickle.PicklingError, BrokenProcessPool) as error:
+            # Settings that cannot travel to another process (a lambda in an extension's options, say):
+            # the pages compute their diffs in this one instead.
+            log.debug(f"Diffs computed in one process: {error}")
 
     def _diff_stats(self, old: str, new: str) -> DiffStats:
         return self.results.get("stats", (text_key(old), text_key(new)), lambda: diff_stats(old, new))
@@ -194,7 +224,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.pages[list_page] = (policy, None)
         for version in policy.versions:
             src = self.layout.version_page(policy, version)
-            files.append(File.generated(config, src, content=pages.version_page_markdown(policy, version), inclusion=hidden))
+            files.append(
+                File.generated(
+                    config, src, content=pages.version_page_markdown(policy, version), inclusion=hidden
+                )
+            )
             self.pages[src] = (policy, version)
             for revision in version.revisions:
                 raw = self.layout.raw_file(policy, revision)
@@ -284,7 +318,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         permalink = urljoin(config.site_url, page.url) if config.site_url else None
         banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
         revision = version.latest
-        text = self.results.get("document", (text_key(revision.body),), lambda: self.renderer.document(revision.body))
+        text = self.results.get(
+            "document", (text_key(revision.body),), lambda: self.renderer.document(revision.body)
+        )
         page.toc = get_toc(text.toc)  # type: ignore[arg-type]
         body = pages.relink_html(text.html, revision.source_path, link, files.src_uris.__contains__)
         return html.replace(pages.BANNER, banner).replace(pages.BODY, body)
@@ -332,6 +368,14 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             if src in owners:
                 return owners[src][0]
         return self.compare_pages.get(src)
+
+
+def _diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
+    """One diff, in a worker process."""
+    kind, old, new, options = job
+    if kind == "side-by-side":
+        return side_by_side_html(old, new, **options)
+    return diff_documents(old, new, fold_context=FOLD_CONTEXT, **options)
 
 
 def _relative(target: str, page: Page) -> str:
