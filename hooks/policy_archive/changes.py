@@ -90,17 +90,25 @@ def diff_summary_html(
             f'<nav class="pa-diff-summary__sections" aria-label="Changed sections"><p>Changed sections:</p><ul>{items}</ul></nav>'
         )
     lines.append(_view_links(policy, view, layout, link))
+    folded = diff is not None and 'class="pa-fold"' in diff.html
     lines.append(
         '<p class="pa-diff-legend pa-diff">Marks: <ins class="pa-mark">added text</ins> '
-        '<del class="pa-mark">removed text</del>. '
-        "Unchanged passages are folded: open them to read the whole text.</p>"
+        '<del class="pa-mark">removed text</del>.'
+        + (" Unchanged passages are folded: open them to read the whole text." if folded else "")
+        + "</p>"
     )
-    if diff and diff.changes:
-        lines.append(
-            '<nav class="pa-diff-steps" aria-label="Changes" data-pa-changes="' + str(diff.changes) + '">'
-            '<a href="#pa-change-1">First change ↓</a></nav>'
-        )
     return '<div class="pa-diff-summary">\n' + "\n".join(lines) + "\n</div>\n"
+
+
+def change_steps_html(diff: DocumentDiff) -> str:
+    """After the diff, kept in sight at the bottom of the window while reading: the way from change to change
+    (previous and next buttons once the script runs; a link to the first change without it)."""
+    if not diff.changes:
+        return ""
+    return (
+        f'<nav class="pa-diff-steps" aria-label="Changes" data-pa-changes="{diff.changes}">'
+        '<a href="#pa-change-1">First change ↑</a></nav>\n'
+    )
 
 
 def _view_links(policy: Policy, view: DiffView, layout: Layout, link: Link) -> str:

@@ -343,7 +343,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options),
             )
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
-            body = diff.html
+            body = diff.html + changes.change_steps_html(diff)
         return summary + pages.relink_html(
             body, view.new.latest.source_path, link, files.src_uris.__contains__
         )
