@@ -13,11 +13,9 @@ from html import escape
 
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff
-from .pages import PLACEHOLDER, Layout, Link, counts_html, front_matter, markdown_text, time_html
+from .pages import Layout, Link, counts_html, time_html
 from .versions import Policy, Version
 
-DIFF = PLACEHOLDER.format("diff")
-COMPARE = PLACEHOLDER.format("compare")
 
 
 @dataclass(frozen=True)
@@ -50,13 +48,10 @@ def view_page(layout: Layout, policy: Policy, view: DiffView) -> str:
     return layout.to_current_page(policy, view.old)
 
 
-def diff_page_markdown(policy: Policy, view: DiffView, dates: DateFormatter) -> str:
+def diff_page_title(policy: Policy, view: DiffView, dates: DateFormatter) -> str:
     if view.kind == "to-current":
-        heading = f"{policy.title}: changes from {dates.long(view.old.starts)} to now"
-    else:
-        heading = f"{policy.title}: what changed on {dates.long(view.new.starts)}"
-    meta = {"title": escape(heading), "search": {"exclude": True}}
-    return front_matter(meta) + f"# {markdown_text(heading)}\n\n{DIFF}\n"
+        return f"{policy.title}: changes from {dates.long(view.old.starts)} to now"
+    return f"{policy.title}: what changed on {dates.long(view.new.starts)}"
 
 
 def diff_summary_html(
@@ -181,12 +176,8 @@ def timeline_svg(
     )
 
 
-def compare_page_markdown(policy: Policy) -> str:
-    heading = f"{policy.title}: compare two versions"
-    return (
-        front_matter({"title": escape(heading), "search": {"exclude": True}})
-        + f"# {markdown_text(heading)}\n\n{COMPARE}\n"
-    )
+def compare_page_title(policy: Policy) -> str:
+    return f"{policy.title}: compare two versions"
 
 
 def compare_form_html(policy: Policy, layout: Layout, link: Link, dates: DateFormatter) -> str:

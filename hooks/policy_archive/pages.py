@@ -24,9 +24,7 @@ Link = Callable[[str], str]
 
 PLACEHOLDER = "<!-- policy-archive:{} -->"
 BANNER = PLACEHOLDER.format("banner")
-VERSION_LIST = PLACEHOLDER.format("versions")
 POLICY_LIST = PLACEHOLDER.format("policies")
-BODY = PLACEHOLDER.format("body")
 
 
 @dataclass(frozen=True)
@@ -77,16 +75,17 @@ class Layout:
         return f"{self.archive_dir(policy)}/raw/{revision.slug}.md" if self.publish_raw else None
 
 
-def version_page_markdown(policy: Policy, version: Version) -> str:
-    """The archived version as a page: front matter and the placeholders of the banner and the text.
+def version_page_title(policy: Policy, version: Version) -> str:
+    return f"{policy.title} ({version.slug})"
 
-    The text is converted apart from the page (see `render`), block by block, since versions share most blocks."""
-    meta = {
-        "title": escape(f"{policy.title} ({version.slug})"),
-        "search": {"exclude": True},
-        "policy_archive": {"policy": policy.path, "version": version.slug},
-    }
-    return front_matter(meta) + BANNER + "\n\n" + BODY + "\n"
+
+def list_page_title(policy: Policy) -> str:
+    return f"{policy.title}: all versions"
+
+
+def heading_markdown(title: str) -> str:
+    """The first-level heading of a generated page, in Markdown."""
+    return f"# {markdown_text(title)}\n"
 
 
 def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[str], bool]) -> str:
@@ -95,14 +94,6 @@ def withdrawn_page_markdown(policy: Policy, layout: Layout, exists: Callable[[st
     body = rebase_links(last.body, last.source_path, policy.path, exists)
     meta = {"title": escape(f"{policy.title} (withdrawn)"), "search": {"exclude": True}}
     return front_matter(meta) + BANNER + "\n\n" + body
-
-
-def list_page_markdown(policy: Policy) -> str:
-    heading = f"{policy.title}: all versions"
-    return (
-        front_matter({"title": escape(heading), "search": {"exclude": True}})
-        + f"# {markdown_text(heading)}\n\n{VERSION_LIST}\n"
-    )
 
 
 def redirect_html(target_url: str) -> str:

@@ -3,35 +3,43 @@
 from __future__ import annotations
 
 import multiprocessing
+from functools import partial
 import os
 import pickle
 import posixpath
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import urljoin
 
+import jinja2
 import pathspec
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 from . import changes, data, feeds, pages
 from .cache import ResultCache, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
+from .frames import ArchivePage, Frames, toc_of, with_heading
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
-from .render import BlockRenderer
+from .render import BlockRenderer, Rendered
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy
 
 log = get_plugin_logger(__name__)
+
+PageParts: TypeAlias = "tuple[str, str, list[dict[str, Any]]]"
+"""An archive page's title (plain text), its content (HTML) and its headings (for the table of contents)."""
+PageContent: TypeAlias = "Callable[[pages.Link, File], PageParts]"
 
 STYLESHEET = "assets/policy-archive.css"
 SCRIPT = "assets/policy-archive.js"
@@ -109,9 +117,8 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 f"{unclaimed[0].file}: there is no policy {path} in {config.docs_dir} for this snapshot; "
                 f"add the policy or move the snapshot to the folder named after its policy."
             )
-        self.pages: dict[str, tuple[Policy, Version | None]] = {}
-        self.diff_views: dict[str, tuple[Policy, changes.DiffView]] = {}
-        self.compare_pages: dict[str, Policy] = {}
+        self.archive_pages: dict[str, tuple[Policy, PageContent]] = {}
+        self.diff_views: list[changes.DiffView] = []
         self.stats: dict[str, dict[str, DiffStats]] = {}
         for policy in self.policies.values():
             self._add_archive(policy, files, config)
@@ -119,6 +126,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self._precompute_diffs()
         files.append(File.generated(config, STYLESHEET, content=_stylesheet()))
         files.append(File.generated(config, SCRIPT, content=_asset("policy-archive.js")))
+        self.files = files
         return files
 
     def _draft(self, files: Files, path: str, history: RepoHistory) -> Draft | None:
@@ -137,7 +145,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def _precompute_diffs(self) -> None:
         """Compute the diffs the cache lacks on every core, before the pages ask for them one at a time."""
         jobs: dict[tuple[str, tuple[str, str]], tuple[str, str]] = {}
-        for _, view in self.diff_views.values():
+        for view in self.diff_views:
             old, new = view.old.latest.body, view.new.latest.body
             kind = "side-by-side" if view.kind == "side-by-side" else "inline"
             parts = (text_key(old), text_key(new))
@@ -183,6 +191,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         for path, content in published.items():
             files.append(StaticFile.generated(config, path, content=content))
         self.feeds_published = bool(config.site_url)
+        self.site_url = config.site_url
 
     def _history(self, docs_dir: Path) -> RepoHistory:
         try:
@@ -212,24 +221,15 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def _add_archive(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         if not policy.versions:
             return
-        hidden = InclusionLevel.NOT_IN_NAV
-        exists = files.src_uris.__contains__
         if policy.withdrawn_on:
-            content = pages.withdrawn_page_markdown(policy, self.layout, exists)
-            files.append(File.generated(config, policy.path, content=content, inclusion=hidden))
-        list_page = self.layout.list_page(policy)
-        files.append(
-            File.generated(config, list_page, content=pages.list_page_markdown(policy), inclusion=hidden)
-        )
-        self.pages[list_page] = (policy, None)
+            content = pages.withdrawn_page_markdown(policy, self.layout, files.src_uris.__contains__)
+            files.append(
+                File.generated(config, policy.path, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+            )
+        self._add_page(files, config, self.layout.list_page(policy), policy, partial(self._list_page, policy))
         for version in policy.versions:
             src = self.layout.version_page(policy, version)
-            files.append(
-                File.generated(
-                    config, src, content=pages.version_page_markdown(policy, version), inclusion=hidden
-                )
-            )
-            self.pages[src] = (policy, version)
+            self._add_page(files, config, src, policy, partial(self._version_page, policy, version))
             for revision in version.revisions:
                 raw = self.layout.raw_file(policy, revision)
                 if raw:
@@ -238,27 +238,23 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self._add_redirects(policy, files, config)
 
     def _add_changes(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
-        hidden = InclusionLevel.NOT_IN_NAV
         pairs = list(zip(policy.versions, policy.versions[1:], strict=False))
         self.stats[policy.path] = {
             new.slug: self._diff_stats(old.latest.body, new.latest.body) for old, new in pairs
         }
         for view in changes.views(policy):
+            self.diff_views.append(view)
             src = changes.view_page(self.layout, policy, view)
-            files.append(
-                File.generated(
-                    config,
-                    src,
-                    content=changes.diff_page_markdown(policy, view, self.dates),
-                    inclusion=hidden,
-                )
-            )
-            self.diff_views[src] = (policy, view)
+            self._add_page(files, config, src, policy, partial(self._diff_page, policy, view))
         compare = self.layout.compare_page(policy)
-        files.append(
-            File.generated(config, compare, content=changes.compare_page_markdown(policy), inclusion=hidden)
-        )
-        self.compare_pages[compare] = policy
+        self._add_page(files, config, compare, policy, partial(self._compare_page, policy))
+
+    def _add_page(
+        self, files: Files, config: MkDocsConfig, src: str, policy: Policy, content: PageContent
+    ) -> None:
+        """An archive page, written in the theme's frame (see `frames`) when MkDocs copies the files."""
+        files.append(ArchivePage(config, src, self._write_page))
+        self.archive_pages[src] = (policy, content)
 
     def _add_redirects(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
         """Old addresses of a renamed policy, its archive and its versions lead to the new ones."""
@@ -283,51 +279,88 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         )
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        def link(src_uri: str) -> str:
-            target = files.get_file_from_path(src_uri)
-            assert target is not None, f"{src_uri} was not generated"
-            return target.url_relative_to(page.file)
-
-        src = page.file.src_uri
+        link = self._linker(page.file)
         if pages.POLICY_LIST in html:
             html = html.replace(
                 pages.POLICY_LIST, pages.policy_list_html(self.policies.values(), link, self.dates)
             )
-        if src in self.policies:
-            policy = self.policies[src]
-            if policy.withdrawn_on:
-                return html.replace(
-                    pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates)
-                )
-            return _after_title(html, pages.current_summary_html(policy, self.layout, link, self.dates))
-        if src in self.diff_views:
-            return html.replace(changes.DIFF, self._diff_html(*self.diff_views[src], link, files, config))
-        if src in self.compare_pages:
-            form = changes.compare_form_html(self.compare_pages[src], self.layout, link, self.dates)
-            return html.replace(changes.COMPARE, form)
-        if src not in self.pages:
+        policy = self.policies.get(page.file.src_uri)
+        if policy is None:
             return html
-        policy, version = self.pages[src]
-        if version is None:
-            stats = self.stats[policy.path]
-            listing = changes.timeline_svg(policy, stats, self.layout, link, self.dates, self.today)
-            listing += pages.version_list_html(policy, stats, self.layout, link, self.dates)
-            if self.feeds_published:
-                listing = feeds.subscribe_link_html(link(feeds.feed_file(policy, self.layout))) + listing
-            return html.replace(pages.VERSION_LIST, listing)
-        permalink = urljoin(config.site_url, page.url) if config.site_url else None
+        if policy.withdrawn_on:
+            return html.replace(
+                pages.BANNER, pages.withdrawn_banner_html(policy, self.layout, link, self.dates)
+            )
+        return _after_title(html, pages.current_summary_html(policy, self.layout, link, self.dates))
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.files = files
+        self.frames = Frames(env, config, self.nav, files)
+        return env
+
+    def _linker(self, page: File) -> pages.Link:
+        """Links from `page` to the files the site publishes, by their source paths."""
+
+        def link(src_uri: str) -> str:
+            target = self.files.get_file_from_path(src_uri)
+            assert target is not None, f"{src_uri} was not generated"
+            return target.url_relative_to(page)
+
+        return link
+
+    def _write_page(self, file: ArchivePage) -> str:
+        policy, content = self.archive_pages[file.src_uri]
+        link = self._linker(file)
+        title, html, toc = content(link, file)
+        head = ""
+        if self.feeds_published:
+            head = feeds.autodiscovery_link(
+                f"{policy.title}: versions", _relative(feeds.feed_file(policy, self.layout), file)
+            )
+        return self.frames.page(
+            url=file.url, title=title, content=with_heading(title, html), toc=toc_of(toc), head=head
+        )
+
+    def _heading(self, title: str) -> Rendered:
+        markdown = pages.heading_markdown(title)
+        return self.results.get("document", (text_key(markdown),), lambda: self.renderer.document(markdown))
+
+    def _list_page(self, policy: Policy, link: pages.Link, file: File) -> PageParts:
+        title = pages.list_page_title(policy)
+        heading = self._heading(title)
+        stats = self.stats[policy.path]
+        listing = changes.timeline_svg(policy, stats, self.layout, link, self.dates, self.today)
+        listing += pages.version_list_html(policy, stats, self.layout, link, self.dates)
+        if self.feeds_published:
+            listing = feeds.subscribe_link_html(link(feeds.feed_file(policy, self.layout))) + listing
+        return title, heading.html + "\n" + listing, heading.toc
+
+    def _version_page(self, policy: Policy, version: Version, link: pages.Link, file: File) -> PageParts:
+        permalink = urljoin(self.site_url, file.url) if self.site_url else None
         banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
         revision = version.latest
         text = self.results.get(
             "document", (text_key(revision.body),), lambda: self.renderer.document(revision.body)
         )
-        page.toc = get_toc(text.toc)  # type: ignore[arg-type]
-        body = pages.relink_html(text.html, revision.source_path, link, files.src_uris.__contains__)
-        return html.replace(pages.BANNER, banner).replace(pages.BODY, body)
+        body = pages.relink_html(text.html, revision.source_path, link, self.files.src_uris.__contains__)
+        return pages.version_page_title(policy, version), banner + "\n" + body, text.toc
 
-    def _diff_html(
-        self, policy: Policy, view: changes.DiffView, link: pages.Link, files: Files, config: MkDocsConfig
-    ) -> str:
+    def _diff_page(self, policy: Policy, view: changes.DiffView, link: pages.Link, file: File) -> PageParts:
+        title = changes.diff_page_title(policy, view, self.dates)
+        heading = self._heading(title)
+        return title, heading.html + "\n" + self._diff_html(policy, view, link), heading.toc
+
+    def _compare_page(self, policy: Policy, link: pages.Link, file: File) -> PageParts:
+        title = changes.compare_page_title(policy)
+        heading = self._heading(title)
+        form = changes.compare_form_html(policy, self.layout, link, self.dates)
+        return title, heading.html + "\n" + form, heading.toc
+
+    def _diff_html(self, policy: Policy, view: changes.DiffView, link: pages.Link) -> str:
         old, new = view.old.latest.body, view.new.latest.body
         texts = (text_key(old), text_key(new))
         if view.kind == "side-by-side":
@@ -345,29 +378,25 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
             body = diff.html + changes.change_steps_html(diff)
         return summary + pages.relink_html(
-            body, view.new.latest.source_path, link, files.src_uris.__contains__
+            body, view.new.latest.source_path, link, self.files.src_uris.__contains__
         )
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Let browsers and feed readers find the feeds: the site's on every page, a policy's on its pages."""
+        """Let browsers and feed readers find the feeds: the site's on every page, a policy's on its pages.
+
+        Archive pages get their policy's feed when they are written in their frame (`_write_page`)."""
         if not self.feeds_published:
             return output
-        src = page.file.src_uri
-        policy = self.policies.get(src) or self._owner(src)
         links = [
-            feeds.autodiscovery_link(f"{config.site_name}: policy changes", _relative(feeds.SITE_FEED, page))
+            feeds.autodiscovery_link(
+                f"{config.site_name}: policy changes", _relative(feeds.SITE_FEED, page.file)
+            )
         ]
+        policy = self.policies.get(page.file.src_uri)
         if policy is not None and policy.versions:
-            href = _relative(feeds.feed_file(policy, self.layout), page)
+            href = _relative(feeds.feed_file(policy, self.layout), page.file)
             links.insert(0, feeds.autodiscovery_link(f"{policy.title}: versions", href))
         return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
-
-    def _owner(self, src: str) -> Policy | None:
-        """The policy a generated archive page belongs to."""
-        for owners in (self.pages, self.diff_views):
-            if src in owners:
-                return owners[src][0]
-        return self.compare_pages.get(src)
 
 
 def _diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
@@ -378,9 +407,9 @@ def _diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
     return diff_documents(old, new, fold_context=FOLD_CONTEXT, **options)
 
 
-def _relative(target: str, page: Page) -> str:
+def _relative(target: str, page: File) -> str:
     """A URL relative to `page` for a static file published at `target`."""
-    return posixpath.relpath(target, posixpath.dirname(page.file.dest_uri) or ".")
+    return posixpath.relpath(target, posixpath.dirname(page.dest_uri) or ".")
 
 
 def _readable(files: Files, path: str, config: MkDocsConfig) -> None:
