@@ -17,7 +17,6 @@ from .pages import Layout, Link, counts_html, time_html
 from .versions import Policy, Version
 
 
-
 @dataclass(frozen=True)
 class DiffView:
     """One pre-rendered view of a change: which versions it compares and how it shows them."""

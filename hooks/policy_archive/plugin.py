@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
-from functools import partial
 import os
-import pickle
 import posixpath
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urljoin
 
 import jinja2
@@ -28,12 +24,13 @@ from . import changes, data, feeds, pages
 from .cache import ResultCache, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
-from .frames import ArchivePage, Frames, toc_of, with_heading
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
+from .frames import ArchivePage, Frames, toc_of, with_heading
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .render import BlockRenderer, Rendered
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy
+from .workers import FAILURES, Workers
 
 log = get_plugin_logger(__name__)
 
@@ -47,6 +44,7 @@ FOLD_CONTEXT = 2
 """Unchanged blocks kept open around each change; longer unchanged runs are folded."""
 PARALLEL_FROM = 40
 """Missing diffs worth starting worker processes for; fewer are computed as their pages are built."""
+T = TypeVar("T")
 
 
 class StaticFile(File):
@@ -143,26 +141,38 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return Draft(path=path, content=content)
 
     def _precompute_diffs(self) -> None:
-        """Compute the diffs the cache lacks on every core, before the pages ask for them one at a time."""
-        jobs: dict[tuple[str, tuple[str, str]], tuple[str, str]] = {}
+        """Start computing the diffs the cache lacks on every core; the pages collect them as they are written."""
+        jobs: dict[tuple[str, tuple[str, str]], tuple[str, str, str, dict[str, Any]]] = {}
         for view in self.diff_views:
             old, new = view.old.latest.body, view.new.latest.body
             kind = "side-by-side" if view.kind == "side-by-side" else "inline"
             parts = (text_key(old), text_key(new))
             if (kind, parts) not in jobs and not self.results.has(kind, parts):
-                jobs[(kind, parts)] = (old, new)
-        workers = min(os.cpu_count() or 1, 8)
-        if len(jobs) < PARALLEL_FROM or workers < 2:
+                jobs[(kind, parts)] = (kind, old, new, self.markdown_options)
+        self.workers = None
+        if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             return
-        work = [(kind, old, new, self.markdown_options) for (kind, _), (old, new) in jobs.items()]
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for (kind, parts), result in zip(jobs, pool.map(_diff, work, chunksize=8), strict=True):
-                    self.results.put(kind, parts, result)
-        except (OSError, TypeError, AttributeError, pickle.PicklingError, BrokenProcessPool) as error:
-            # Settings that cannot travel to another process (a lambda in an extension's options, say):
-            # the pages compute their diffs in this one instead.
+            self.workers = Workers(_compute_diff, jobs, lambda key, result: self.results.put(*key, result))
+        except FAILURES as error:
             log.debug(f"Diffs computed in one process: {error}")
+
+    def _diff(self, kind: str, old: str, new: str, compute: Callable[[], T]) -> T:
+        """A diff from the cache, from the worker processes, or else computed here."""
+        parts = (text_key(old), text_key(new))
+        if self.workers is not None:
+            self.workers.collect((kind, parts))
+        return self.results.get(kind, parts, compute)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.workers is not None:
+            self.workers.finish()
+            if self.workers.problem is not None:
+                log.debug(f"Diffs computed in one process: {self.workers.problem}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "workers", None) is not None:
+            self.workers.stop()
 
     def _diff_stats(self, old: str, new: str) -> DiffStats:
         return self.results.get("stats", (text_key(old), text_key(new)), lambda: diff_stats(old, new))
@@ -362,17 +372,17 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
     def _diff_html(self, policy: Policy, view: changes.DiffView, link: pages.Link) -> str:
         old, new = view.old.latest.body, view.new.latest.body
-        texts = (text_key(old), text_key(new))
         if view.kind == "side-by-side":
             stats = self.stats[policy.path][view.new.slug]
             summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
-            body = self.results.get(
-                "side-by-side", texts, lambda: side_by_side_html(old, new, **self.markdown_options)
+            body = self._diff(
+                "side-by-side", old, new, lambda: side_by_side_html(old, new, **self.markdown_options)
             )
         else:
-            diff: DocumentDiff = self.results.get(
+            diff: DocumentDiff = self._diff(
                 "inline",
-                texts,
+                old,
+                new,
                 lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options),
             )
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
@@ -399,7 +409,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
 
 
-def _diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
+def _compute_diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
     """One diff, in a worker process."""
     kind, old, new, options = job
     if kind == "side-by-side":
