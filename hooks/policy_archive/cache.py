@@ -8,6 +8,7 @@ folder can be deleted at any time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +27,10 @@ T = TypeVar("T")
 _MEMORY: dict[str, Any] = {}
 
 
+@functools.lru_cache(maxsize=8192)
 def text_key(text: str) -> str:
+    # Remembered: a build asks for the key of each version's text many times (its page, each diff, the
+    # counts), and a string's own hash, which the lookup uses, is computed once per string.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
