@@ -7,9 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from .conftest import Site, warning_messages
+from .conftest import Built, Site, warning_messages
 
 PRIVACY = "# Privacy Policy\n\nWe collect {what}.\n\nSee the [terms](terms.md).\n"
 
@@ -96,6 +98,44 @@ def test_archived_pages_stay_out_of_nav_and_search(site: Site, three_versions: l
     locations = built.search_locations()
     assert any(loc.startswith("privacy/") for loc in locations)
     assert not any("archive" in loc for loc in locations)
+
+
+def test_archive_pages_fill_the_theme_frame(site: Site, three_versions: list[str]) -> None:
+    built = site.build(strict=True)
+
+    for path in sorted(built.site.rglob("*.html")):
+        assert "policy-archive-frame" not in path.read_text(encoding="utf-8"), path
+    html = built.html("privacy/archive/2024-01-15/")
+    assert "<title>Privacy Policy (2024-01-15) - Test policies</title>" in html
+    assert '<link rel="canonical" href="https://policies.example/privacy/archive/2024-01-15/">' in html
+    # The theme's navigation, with links that lead to the current pages from this depth.
+    nav = html.split('class="md-nav md-nav--primary"')[1].split("</nav>")[0]
+    assert 'href="../../../privacy/"' in nav
+    # The table of contents and the skip link come from this version's own headings.
+    toc = html.split('class="md-nav md-nav--secondary"')[1].split("</nav>")[0]
+    assert "md-nav__list" not in toc  # the only heading is the title, which Material leaves out
+    assert '<a href="#privacy-policy" class="md-skip">' in html
+    assert '<link rel="alternate" type="application/atom+xml" title="Privacy Policy: versions" href="../feed.xml">' in html
+    assert html.count("<h1") == 1
+
+
+def test_archive_pages_without_directory_urls(site: Site, three_versions: list[str]) -> None:
+    site.write("privacy.md", "# Privacy Policy\n\n## What we collect\n\nYour email.\n")
+    site.commit("2025-08-01", "Sections")
+    built = Built(site.root / "site")
+    build(
+        load_config(
+            str(site.config_file()), site_dir=str(built.site), strict=True, use_directory_urls=False
+        )
+    )
+
+    html = (built.site / "privacy" / "archive" / "2025-08-01.html").read_text()
+    assert '<link rel="canonical" href="https://policies.example/privacy/archive/2025-08-01.html">' in html
+    assert 'href="../../privacy.html"' in html.split('class="md-nav md-nav--primary"')[1]
+    toc = html.split('class="md-nav md-nav--secondary"')[1].split("</nav>")[0]
+    assert '<a href="#what-we-collect" class="md-nav__link">' in toc
+    assert (built.site / "privacy" / "archive" / "index.html").is_file()
+    assert 'href="2024-01-15.html"' in (built.site / "privacy" / "archive" / "index.html").read_text()
 
 
 def test_home_page_lists_policies_with_last_update(site: Site, three_versions: list[str]) -> None:

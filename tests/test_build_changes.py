@@ -135,7 +135,7 @@ def test_diffs_computed_in_worker_processes_match_the_serial_ones(
 ) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from policy_archive import cache, plugin
+    from policy_archive import cache, plugin, workers
 
     pools: list[int] = []
 
@@ -150,10 +150,40 @@ def test_diffs_computed_in_worker_processes_match_the_serial_ones(
 
     monkeypatch.setattr(cache, "_MEMORY", {})
     monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(plugin, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     with caplog.at_level("DEBUG"):
         parallel = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
 
     assert pools == [1]
     assert not [r for r in caplog.records if "computed in one process" in r.getMessage()]
     assert parallel == serial
+
+
+def test_a_broken_worker_pool_leaves_the_diffs_to_the_build_process(
+    three: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from policy_archive import cache, plugin, workers
+
+    class BrokenPool(ProcessPoolExecutor):
+        def map(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            def broken():  # type: ignore[no-untyped-def]
+                raise BrokenProcessPool("a worker died")
+                yield
+
+            return broken()
+
+    three.plugin_options = {"cache_dir": ""}
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+
+    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", BrokenPool)
+    with caplog.at_level("DEBUG"):
+        recovered = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+
+    assert [r for r in caplog.records if "a worker died" in r.getMessage()]
+    assert recovered == serial
