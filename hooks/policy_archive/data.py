@@ -32,6 +32,8 @@ from .versions import Policy, PublishedRevision, Version
 
 Url = Callable[[str], str]
 StatsFunction = Callable[[str, str], DiffStats]
+UnifiedDiffFunction = Callable[[str, str, str, str], str]
+"""(old text, new text, old label, new label) → the unified diff."""
 """Maps a source path (relative to the docs folder) to its URL relative to the site's root."""
 
 FORMAT = 1
@@ -50,10 +52,12 @@ def unified_diff_file(policy: Policy, layout: Layout, version: Version) -> str |
     return layout.unified_diff_file(policy, version) if version.number > 1 else None
 
 
-def version_unified_diff(policy: Policy, layout: Layout, version: Version) -> str:
+def version_unified_diff(
+    policy: Policy, layout: Layout, version: Version, compute: UnifiedDiffFunction = unified_diff
+) -> str:
     """The unified diff of the raw Markdown, from the previous version's text to this version's."""
     previous = policy.versions[version.number - 2].latest if version.number > 1 else None
-    return unified_diff(
+    return compute(
         previous.text if previous else "",
         version.latest.text,
         _label(policy, layout, previous) if previous else "/dev/null",
@@ -257,6 +261,7 @@ def data_files(
     site_title: str = "Policies",
     diff_path: feeds.DiffPage | None = None,
     count: StatsFunction = diff_stats,
+    unified: UnifiedDiffFunction = unified_diff,
 ) -> dict[str, bytes]:
     """Every data file of the archive, by source path: JSON, unified diffs and (with a `site_url`) feeds."""
     policies = [policy for policy in policies if policy.versions]
@@ -268,7 +273,7 @@ def data_files(
         for version in policy.versions:
             path = unified_diff_file(policy, layout, version)
             if path:
-                files[path] = version_unified_diff(policy, layout, version).encode("utf-8")
+                files[path] = version_unified_diff(policy, layout, version, unified).encode("utf-8")
         if site_url:
             files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
                 policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path

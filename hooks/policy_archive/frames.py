@@ -10,7 +10,7 @@ page is that frame with its own parts put in: a string join instead of a templat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import Any
 
@@ -82,6 +82,7 @@ class Frames:
         self.env, self.config, self.nav, self.files = env, config, nav, files
         self._frames: dict[tuple[str, bool], list[str]] = {}
         self._contexts: dict[str, dict[str, Any]] = {}
+        self._tocs: dict[tuple[str, tuple[Any, ...]], str] = {}
         try:
             env.get_template(_TOC_PARTIAL)
         except jinja2.TemplateNotFound:
@@ -139,11 +140,19 @@ class Frames:
         return {**self._contexts[pattern], "page": page}
 
     def _toc_html(self, pattern: str, toc: TableOfContents) -> str:
+        """The theme's table of contents, rendered once per distinct one: most pages have the same few."""
         if self._toc_alone is None:
             return ""
-        page = self._stand_in(pattern, True)
-        page.toc = toc
-        return self._toc_alone.render(self._context(pattern, page))
+        key = (pattern, _toc_key(toc))
+        if key not in self._tocs:
+            page = self._stand_in(pattern, True)
+            page.toc = toc
+            self._tocs[key] = self._toc_alone.render(self._context(pattern, page))
+        return self._tocs[key]
+
+
+def _toc_key(items: Iterable[AnchorLink]) -> tuple[Any, ...]:
+    return tuple((item.title, item.id, item.level, _toc_key(item.children)) for item in items)
 
 
 def _url_pattern(url: str) -> str:

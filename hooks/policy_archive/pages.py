@@ -404,9 +404,10 @@ def rebase_links(markdown: str, source: str, destination: str, exists: Callable[
     return _REFERENCE.sub(reference, _INLINE_LINK.sub(inline, markdown))
 
 
-# Only relative addresses: anchors, absolute paths and URLs with a scheme need nothing. No `\b` in front: it
-# makes the search several times slower on a long diff; `relink_html` checks what precedes the name instead.
-_HTML_URL = re.compile(r'(?P<attr>href|src)="(?P<url>(?![#/"]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*)"')
+# Only relative addresses: anchors, absolute paths and URLs with a scheme need nothing. One pattern per
+# attribute, each starting with its literal name, which the regex engine looks for quickly: diffs are long.
+_RELATIVE_URL = r'="(?P<url>(?![#/"]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*)"'
+_HTML_URLS = [re.compile(f"(?P<attr>{name}){_RELATIVE_URL}") for name in ("href", "src")]
 
 
 def relink_html(html: str, source: str, link: Link, exists: Callable[[str], bool]) -> str:
@@ -415,7 +416,7 @@ def relink_html(html: str, source: str, link: Link, exists: Callable[[str], bool
     Diffs are rendered outside the site engine, so their `terms.md` links are still source paths."""
 
     def relink(match: re.Match[str]) -> str:
-        if match.start() and not html[match.start() - 1].isspace():
+        if match.start() and not match.string[match.start() - 1].isspace():
             return match[0]  # part of another attribute's name, such as data-href
         url = unescape(match["url"])
         if not url or _SCHEME.match(url) or url.startswith(("#", "/")):
@@ -426,7 +427,9 @@ def relink_html(html: str, source: str, link: Link, exists: Callable[[str], bool
             return match[0]
         return f'{match["attr"]}="{escape(link(resolved) + sep + fragment)}"'
 
-    return _HTML_URL.sub(relink, html)
+    for pattern in _HTML_URLS:
+        html = pattern.sub(relink, html)
+    return html
 
 
 def _split_fragment(target: str) -> tuple[str, str, str]:

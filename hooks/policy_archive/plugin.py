@@ -24,7 +24,7 @@ from . import changes, data, feeds, pages
 from .cache import ResultCache, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
-from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html
+from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html, unified_diff
 from .frames import ArchivePage, Frames, toc_of, with_heading
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
 from .render import BlockRenderer, Rendered
@@ -177,6 +177,13 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def _diff_stats(self, old: str, new: str) -> DiffStats:
         return self.results.get("stats", (text_key(old), text_key(new)), lambda: diff_stats(old, new))
 
+    def _unified_diff(self, old: str, new: str, old_label: str, new_label: str) -> str:
+        return self.results.get(
+            "unified",
+            (text_key(old), text_key(new), old_label, new_label),
+            lambda: unified_diff(old, new, old_label, new_label),
+        )
+
     def _add_data(self, files: Files, config: MkDocsConfig) -> None:
         """versions.json per policy, policies.json, and the Atom feeds (which need absolute URLs)."""
         if not config.site_url:
@@ -197,6 +204,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             site_url=config.site_url,
             site_title=config.site_name,
             count=self._diff_stats,
+            unified=self._unified_diff,
         )
         for path, content in published.items():
             files.append(StaticFile.generated(config, path, content=content))
