@@ -99,3 +99,90 @@ def test_builds_never_serve_a_stale_diff(site: Site) -> None:
     diff = third[third.index('class="pa-diff pa-diff--inline"') :]
     assert 'class="headerlink"' in diff
     assert 'class="headerlink"' not in second[second.index('class="pa-diff pa-diff--inline"') :]
+
+
+def shelves(site: Site) -> dict[str, set[str]]:
+    """The kept pages' folders: one per policy, holding one folder per fingerprint."""
+    store = site.root / ".cache/policy-archive/pages"
+    return {owner.name: {shelf.name for shelf in owner.iterdir()} for owner in store.iterdir()}
+
+
+def test_kept_pages_are_reused_only_for_policies_that_did_not_change(site: Site) -> None:
+    site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\nEmail.\n", "terms.md": "# Terms\n\nBe nice.\n"})
+    site.commit("2024-02-01", **{"privacy.md": "# Privacy\n\nEmail and name.\n"})
+    site.build()
+    before = shelves(site)
+    assert len(before) == 2 and all(len(kept) == 1 for kept in before.values())
+
+    site.commit("2024-03-01", **{"privacy.md": "# Privacy\n\nEmail, name and phone.\n"})
+    built = site.build()
+
+    after = shelves(site)
+    assert after.keys() == before.keys()
+    changed = [owner for owner in after if after[owner] != before[owner]]
+    assert len(changed) == 1, "only the edited policy's pages are made again; the old ones are removed"
+    assert "Email, name and phone." in built.html("privacy/archive/2024-03-01/")
+    assert "All versions (3)" in built.html("privacy/archive/2024-01-01/")
+    assert "Be nice." in built.html("terms/archive/2024-01-01/")
+
+
+def test_kept_pages_follow_the_navigation_and_the_build_date(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\nEmail.\n"})
+    site.commit("2024-02-01", **{"privacy.md": "---\neffective: 2024-06-01\n---\n# Privacy\n\nEmail and name.\n"})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709251200")  # 2024-03-01
+    first = site.build().html("privacy/archive/2024-01-01/")
+    assert "Current version" in first and "Cookies" not in first
+
+    # A new page in the navigation is in every page's frame; a later build date makes the new version current.
+    site.commit("2024-02-02", **{"cookies.md": "# Cookies\n\nNone.\n"})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719792000")  # 2024-07-01
+    second = site.build().html("privacy/archive/2024-01-01/")
+
+    assert "Archived version" in second and "In force from" in second
+    assert "Cookies" in second.split('class="md-nav md-nav--primary"')[1]
+
+
+def test_kept_pages_of_a_removed_policy_are_removed(site: Site) -> None:
+    site.plugin_options = {"publish_withdrawn": False}
+    site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\nEmail.\n", "terms.md": "# Terms\n\nBe nice.\n"})
+    site.build()
+    assert len(shelves(site)) == 2
+
+    site.git("rm", "-q", "docs/terms.md")
+    site.commit("2024-02-01", "Withdraw the terms")
+    built = site.build()
+
+    assert len(shelves(site)) == 1
+    assert not (built.site / "terms").exists()
+
+
+def test_fingerprints_see_every_field_and_long_texts() -> None:
+    from dataclasses import dataclass
+
+    from policy_archive.pagestore import fingerprint
+
+    @dataclass
+    class Thing:
+        name: str
+        text: str
+
+    long = "x" * 1000
+    assert fingerprint(Thing("a", long)) == fingerprint(Thing("a", long))
+    assert fingerprint(Thing("a", long)) != fingerprint(Thing("b", long))
+    assert fingerprint(Thing("a", long)) != fingerprint(Thing("a", long + "y"))
+    assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+
+
+def test_kept_pages_are_made_again_when_a_file_they_link_to_goes(site: Site) -> None:
+    site.write("logo.png", b"\x89PNG\r\n\x1a\n")
+    site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\n![Our logo](logo.png)\n"})
+    assert 'src="../../../logo.png"' in site.build().html("privacy/archive/2024-01-01/")
+
+    site.git("rm", "-q", "docs/logo.png")
+    site.commit("2024-02-01", "No logo")
+    html = site.build().html("privacy/archive/2024-01-01/")
+
+    # The policy and the navigation are as they were; only the image is gone, and the page says so.
+    assert 'src="../../../logo.png"' not in html and 'src="logo.png"' in html

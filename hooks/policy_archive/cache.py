@@ -59,7 +59,7 @@ class ResultCache:
         _MEMORY[key] = value
         path = self._path(key)
         if path is not None:
-            _write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get(self, kind: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(kind, parts)
@@ -84,7 +84,7 @@ class ResultCache:
         return True
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
     """Write through a temporary file, so a build stopped midway never leaves half an entry behind."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ page is that frame with its own parts put in: a string join instead of a templat
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
@@ -21,6 +22,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
+
+from .pagestore import fingerprint
 
 _MARK = "policy-archive-frame-"
 TITLE = _MARK + "title"
@@ -43,9 +46,16 @@ class ArchivePage(File):
     """A generated page of the archive, written in the theme's frame when MkDocs copies the site's files.
 
     It is a static file to MkDocs (no Markdown pass, no theme rendering, not in the search index), and its
-    HTML is made only when written, so thousands of pages are never all in memory at once."""
+    HTML is made only when written, so thousands of pages are never all in memory at once. `render` makes the
+    HTML; `write` puts the page in the site when MkDocs copies its files (from a kept copy, or rendered)."""
 
-    def __init__(self, config: MkDocsConfig, src_uri: str, render: Callable[[ArchivePage], str]) -> None:
+    def __init__(
+        self,
+        config: MkDocsConfig,
+        src_uri: str,
+        render: Callable[[ArchivePage], str],
+        write: Callable[[ArchivePage], None],
+    ) -> None:
         # The address MkDocs would give a Markdown page of that name: `a/b.md` is `a/b/`.
         dest_uri = File(src_uri, None, config.site_dir, config.use_directory_urls).dest_uri
         super().__init__(
@@ -58,6 +68,7 @@ class ArchivePage(File):
         )
         self.generated_by = "policy-archive"
         self._render = render
+        self._write = write
 
     def is_documentation_page(self) -> bool:
         return False
@@ -68,6 +79,9 @@ class ArchivePage(File):
 
     def is_modified(self) -> bool:
         return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        self._write(self)
 
 
 def with_heading(title: str, html: str) -> str:
@@ -96,7 +110,7 @@ class Frames:
 
     def page(self, *, url: str, title: str, content: str, toc: TableOfContents, head: str = "") -> str:
         """The full HTML of a page at `url` (relative to the site's root, as `File.url`)."""
-        pattern = _url_pattern(url)
+        pattern = url_pattern(url)
         parts = self._frame(pattern, bool(toc))
         values = {
             pattern: url,
@@ -107,6 +121,16 @@ class Frames:
             CONTENT: content,
         }
         return "".join(values.get(part, part) for part in parts)
+
+    def state(self, patterns: Iterable[str]) -> str:
+        """A fingerprint of the frames for pages at these address shapes, and of the theme's table of contents."""
+        frames = [self._frame(pattern, has_toc) for pattern in patterns for has_toc in (False, True)]
+        templates = []
+        if self._toc_alone is not None:
+            for name in (_TOC_PARTIAL, "partials/toc-item.html"):
+                with contextlib.suppress(jinja2.TemplateNotFound):
+                    templates.append(self.env.loader.get_source(self.env, name)[0])  # type: ignore[union-attr]
+        return fingerprint(frames, templates)
 
     def _frame(self, pattern: str, has_toc: bool) -> list[str]:
         """The frame for pages whose address has the shape `pattern`, cut at its markers."""
@@ -155,7 +179,7 @@ def _toc_key(items: Iterable[AnchorLink]) -> tuple[Any, ...]:
     return tuple((item.title, item.id, item.level, _toc_key(item.children)) for item in items)
 
 
-def _url_pattern(url: str) -> str:
+def url_pattern(url: str) -> str:
     """A stand-in address with the same folders as `url`, so the frame's relative links fit every such page."""
     *folders, name = url.split("/")
     stand_in = [f"{_MARK}{i}" for i in range(len(folders))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -25,8 +26,9 @@ from .cache import ResultCache, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html, unified_diff
-from .frames import ArchivePage, Frames, toc_of, with_heading
+from .frames import ArchivePage, Frames, toc_of, url_pattern, with_heading
 from .gitlog import HistoryUnavailable, RepoHistory, read_history
+from .pagestore import PageStore, Shelf, fingerprint, package_state
 from .render import BlockRenderer, Rendered
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy
@@ -36,7 +38,31 @@ log = get_plugin_logger(__name__)
 
 PageParts: TypeAlias = "tuple[str, str, list[dict[str, Any]]]"
 """An archive page's title (plain text), its content (HTML) and its headings (for the table of contents)."""
-PageContent: TypeAlias = "Callable[[pages.Link, File], PageParts]"
+PageContent: TypeAlias = "Callable[[SiteLinks], PageParts]"
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Links from one page to the files the site publishes, by source path, noting each file looked up:
+    kept archive pages are reused only while those files are where they were (`Shelf.links_still_lead`)."""
+
+    files: Files
+    page: File
+    seen: dict[str, str | None]
+
+    def find(self, src: str) -> File | None:
+        found = self.files.get_file_from_path(src)
+        self.seen[src] = found.url if found else None
+        return found
+
+    def link(self, src: str) -> str:
+        target = self.find(src)
+        assert target is not None, f"{src} was not generated"
+        return target.url_relative_to(self.page)
+
+    def exists(self, src: str) -> bool:
+        return self.find(src) is not None
+
 
 STYLESHEET = "assets/policy-archive.css"
 SCRIPT = "assets/policy-archive.js"
@@ -78,6 +104,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         cache_dir = self.config.cache_dir
         folder = Path(config.config_file_path).parent / cache_dir if cache_dir else None
         self.results = ResultCache(folder, {"markdown": markdown, "fold": FOLD_CONTEXT})
+        self.store = PageStore(folder / "pages" if folder else None)
         self.renderer = BlockRenderer(config.markdown_extensions, config.mdx_configs)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -165,6 +192,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return self.results.get(kind, parts, compute)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for path, seen in self.links_seen.items():
+            shelf = self.shelves.get(path)
+            if shelf is not None:
+                shelf.note_links(seen)
+        self.store.prune()
         if self.workers is not None:
             self.workers.finish()
             if self.workers.problem is not None:
@@ -271,7 +303,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self, files: Files, config: MkDocsConfig, src: str, policy: Policy, content: PageContent
     ) -> None:
         """An archive page, written in the theme's frame (see `frames`) when MkDocs copies the files."""
-        files.append(ArchivePage(config, src, self._write_page))
+        files.append(ArchivePage(config, src, self._page_html, self._write_page))
         self.archive_pages[src] = (policy, content)
 
     def _add_redirects(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
@@ -318,22 +350,66 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         self.files = files
         self.frames = Frames(env, config, self.nav, files)
+        self.shelves: dict[str, Shelf | None] = {}
+        self.links_seen: dict[str, dict[str, str | None]] = {}
+        self.site_state: str | None = None
+        self.files_use_directory_urls = config.use_directory_urls
         return env
 
     def _linker(self, page: File) -> pages.Link:
         """Links from `page` to the files the site publishes, by their source paths."""
+        return SiteLinks(self.files, page, {}).link
 
-        def link(src_uri: str) -> str:
-            target = self.files.get_file_from_path(src_uri)
-            assert target is not None, f"{src_uri} was not generated"
-            return target.url_relative_to(page)
+    def _write_page(self, file: ArchivePage) -> None:
+        """Put an archive page in the site: the copy kept from an earlier build when nothing it is made from
+        changed since, else made now (and kept)."""
+        policy, _ = self.archive_pages[file.src_uri]
+        shelf = self._shelf(policy)
+        target = file.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if shelf is not None and shelf.copy_to(file.dest_uri, target):
+            return
+        html = self._page_html(file)
+        with open(target, "w", encoding="utf-8") as output:
+            output.write(html)
+        if shelf is not None:
+            shelf.keep(file.dest_uri, html)
 
-        return link
+    def _shelf(self, policy: Policy) -> Shelf | None:
+        """Where the pages of `policy` are kept, under a fingerprint of everything they are made from."""
+        if policy.path not in self.shelves:
+            if self.site_state is None:
+                self.site_state = self._site_state()
+            key = fingerprint(self.site_state, policy, self.stats[policy.path])
+            shelf = self.store.shelf(policy.path, key)
+            if shelf is not None and not shelf.links_still_lead(self._url_of):
+                shelf.clear()  # a file its pages link to moved or appeared: they are made again
+            self.shelves[policy.path] = shelf
+        return self.shelves[policy.path]
 
-    def _write_page(self, file: ArchivePage) -> str:
+    def _url_of(self, src: str) -> str | None:
+        found = self.files.get_file_from_path(src)
+        return found.url if found else None
+
+    def _site_state(self) -> str:
+        """What archive pages are made from besides their policy: this package, its settings, the build date
+        and the theme's frames (navigation included). The files they link to are checked apart, as each
+        shelf notes them."""
+        urls = sorted({url_pattern(file.url) for file in self.files if isinstance(file, ArchivePage)})
+        return fingerprint(
+            package_state(),
+            self.results.settings,
+            dict(self.config),
+            self.today,
+            self.feeds_published,
+            self.site_url,
+            self.files_use_directory_urls,
+            self.frames.state(urls),
+        )
+
+    def _page_html(self, file: ArchivePage) -> str:
         policy, content = self.archive_pages[file.src_uri]
-        link = self._linker(file)
-        title, html, toc = content(link, file)
+        title, html, toc = content(SiteLinks(self.files, file, self.links_seen.setdefault(policy.path, {})))
         head = ""
         if self.feeds_published:
             head = feeds.autodiscovery_link(
@@ -347,7 +423,8 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         markdown = pages.heading_markdown(title)
         return self.results.get("document", (text_key(markdown),), lambda: self.renderer.document(markdown))
 
-    def _list_page(self, policy: Policy, link: pages.Link, file: File) -> PageParts:
+    def _list_page(self, policy: Policy, links: SiteLinks) -> PageParts:
+        link = links.link
         title = pages.list_page_title(policy)
         heading = self._heading(title)
         stats = self.stats[policy.path]
@@ -357,28 +434,30 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             listing = feeds.subscribe_link_html(link(feeds.feed_file(policy, self.layout))) + listing
         return title, heading.html + "\n" + listing, heading.toc
 
-    def _version_page(self, policy: Policy, version: Version, link: pages.Link, file: File) -> PageParts:
-        permalink = urljoin(self.site_url, file.url) if self.site_url else None
+    def _version_page(self, policy: Policy, version: Version, links: SiteLinks) -> PageParts:
+        link = links.link
+        permalink = urljoin(self.site_url, links.page.url) if self.site_url else None
         banner = pages.banner_html(policy, version, self.layout, link, self.dates, permalink)
         revision = version.latest
         text = self.results.get(
             "document", (text_key(revision.body),), lambda: self.renderer.document(revision.body)
         )
-        body = pages.relink_html(text.html, revision.source_path, link, self.files.src_uris.__contains__)
+        body = pages.relink_html(text.html, revision.source_path, link, links.exists)
         return pages.version_page_title(policy, version), banner + "\n" + body, text.toc
 
-    def _diff_page(self, policy: Policy, view: changes.DiffView, link: pages.Link, file: File) -> PageParts:
+    def _diff_page(self, policy: Policy, view: changes.DiffView, links: SiteLinks) -> PageParts:
         title = changes.diff_page_title(policy, view, self.dates)
         heading = self._heading(title)
-        return title, heading.html + "\n" + self._diff_html(policy, view, link), heading.toc
+        return title, heading.html + "\n" + self._diff_html(policy, view, links), heading.toc
 
-    def _compare_page(self, policy: Policy, link: pages.Link, file: File) -> PageParts:
+    def _compare_page(self, policy: Policy, links: SiteLinks) -> PageParts:
         title = changes.compare_page_title(policy)
         heading = self._heading(title)
-        form = changes.compare_form_html(policy, self.layout, link, self.dates)
+        form = changes.compare_form_html(policy, self.layout, links.link, self.dates)
         return title, heading.html + "\n" + form, heading.toc
 
-    def _diff_html(self, policy: Policy, view: changes.DiffView, link: pages.Link) -> str:
+    def _diff_html(self, policy: Policy, view: changes.DiffView, links: SiteLinks) -> str:
+        link = links.link
         old, new = view.old.latest.body, view.new.latest.body
         if view.kind == "side-by-side":
             stats = self.stats[policy.path][view.new.slug]
@@ -395,9 +474,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             )
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
             body = diff.html + changes.change_steps_html(diff)
-        return summary + pages.relink_html(
-            body, view.new.latest.source_path, link, self.files.src_uris.__contains__
-        )
+        return summary + pages.relink_html(body, view.new.latest.source_path, link, links.exists)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Let browsers and feed readers find the feeds: the site's on every page, a policy's on its pages.
