@@ -121,13 +121,57 @@ def test_bad_front_matter_in_old_revision_warns_and_builds(
     site: Site, caplog: pytest.LogCaptureFixture
 ) -> None:
     old = site.commit("2024-01-02", **{"privacy.md": "---\neffective: 2024-02-30\n---\n# Privacy\n\nold\n"})
-    site.commit("2024-03-02", **{"privacy.md": text("2024-03-15", "new")})
+    latest = site.commit("2024-03-02", **{"privacy.md": text("2024-03-15", "new")})
 
     built = site.build()
 
     assert (built.site / "privacy/archive/2024-01-02/index.html").exists()
     messages = [m for m in warning_messages(caplog) if "effective" in m]
     assert len(messages) == 1 and old[:12] in messages[0] and "privacy.md" in messages[0]
+    # A past commit cannot be fixed: the warning says how to keep --strict builds passing.
+    assert f"check_since: {latest[:12]}" in messages[0]
+
+
+def test_check_since_notes_the_problems_of_past_commits(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    old = site.commit("2024-01-02", **{"privacy.md": "---\neffective: 2024-02-30\n---\n# Privacy\n\nold\n"})
+    checked = site.commit("2024-03-02", **{"privacy.md": text("2024-03-15", "new")})
+    newer = site.commit("2024-04-02", **{"privacy.md": "---\neffective: later\n---\n# Privacy\n\nnewer\n"})
+    site.plugin_options = {"check_since": checked[:10]}
+
+    with caplog.at_level("INFO"):
+        built = site.build()
+
+    assert (built.site / "privacy/archive/2024-01-02/index.html").exists()
+    warned = [m for m in warning_messages(caplog) if "effective" in m]
+    assert len(warned) == 1 and newer[:12] in warned[0]
+    notes = [r.getMessage() for r in caplog.records if r.levelname == "INFO" and old[:12] in r.getMessage()]
+    assert len(notes) == 1 and "check_since" in notes[0]
+
+
+def test_check_since_an_unknown_commit_names_the_option(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.commit("2024-01-02", **{"privacy.md": text("2024-01-02", "old")})
+    site.plugin_options = {"check_since": "0123456789abcdef"}
+
+    with pytest.raises(Abort):
+        site.build()
+    [error] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "`check_since: 0123456789abcdef` in mkdocs.yml: git does not know the commit" in error
+    assert "remove the option" in error
+
+
+def test_bad_front_matter_in_the_latest_commit_warns(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    site.commit("2024-01-02", **{"privacy.md": text("2024-01-02", "old")})
+    latest = site.commit("2024-03-02", **{"privacy.md": "---\neffective: soon\n---\n# Privacy\n\nnew\n"})
+
+    built = site.build()
+
+    assert (built.site / "privacy/archive/2024-03-02/index.html").exists()
+    messages = [m for m in warning_messages(caplog) if "effective" in m]
+    assert len(messages) == 1 and latest[:12] in messages[0] and "'soon'" in messages[0]
+    with pytest.raises(Abort):
+        site.build(strict=True)
 
 
 def test_renamed_policy_old_urls_redirect(site: Site) -> None:

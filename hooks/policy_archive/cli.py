@@ -796,21 +796,13 @@ def _working_copy(project: Project, policy: Policy, latest: PublishedRevision | 
 
 def _since(project: Project, problems: list[Problem], since: str) -> list[Problem]:
     """Only the problems of commits made after `since` (and those not tied to a commit)."""
-    from .gitlog import open_repo
+    from .gitlog import commits_since
 
-    repo = open_repo(project.docs_dir)
     try:
-        newer = set(repo.git.rev_list(f"{since}..HEAD").split())
-    except Exception as error:  # GitCommandError, with git's own words
-        raise CliError(f"--since {since}: git does not know this commit ({_first_line(error)})") from None
-    finally:
-        repo.close()
+        newer = commits_since(project.docs_dir, since)
+    except ValueError as error:
+        raise CliError(f"--since {since}: {error}") from None
     return [problem for problem in problems if problem.commit is None or problem.commit in newer]
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(getattr(error, "stderr", "") or error).strip()
-    return text.splitlines()[-1].strip() if text else type(error).__name__
 
 
 # --------------------------------------------------------------------------- import

@@ -104,6 +104,11 @@ class PolicyArchiveConfig(base.Config):
     publish_withdrawn = c.Type(bool, default=True)
     """Keep publishing a policy deleted from `docs_dir`, marked withdrawn, with its archive."""
 
+    check_since = c.Optional(c.Type(str))
+    """A commit (such as `a1b2c3d` or a tag): problems found in it and in older commits are noted instead of
+    warned about, so that `mkdocs build --strict` passes. A past commit cannot be fixed without rewriting the
+    history readers rely on; `policy-archive check --since` does the same for the command line."""
+
     publish_drafts = c.Type(bool, default=False)
     """Publish uncommitted edits of policies as an unpublished draft in their archive. `mkdocs serve` always
     shows drafts to the writer; `mkdocs build` leaves them out unless this is on."""

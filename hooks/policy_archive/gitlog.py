@@ -8,6 +8,7 @@ Nothing is checked out and no subprocess is started per file or per revision.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -103,6 +104,20 @@ def open_repo(folder: Path) -> git.Repo:
         ) from None
     except git.GitCommandNotFound:
         raise _git_missing() from None
+
+
+def commits_since(folder: Path, since: str) -> set[str]:
+    """The commits made after `since` on the way to HEAD (ValueError naming `since` when git does not know it)."""
+    repo = open_repo(folder)
+    try:
+        return set(repo.git.rev_list(f"{since}..HEAD").split())
+    except git.GitCommandError as error:
+        said = re.search(r"fatal: ([^'\n]*)", str(error))
+        raise ValueError(
+            f"git does not know the commit {since!r}" + (f" ({said[1]})" if said else "")
+        ) from None
+    finally:
+        repo.close()
 
 
 def _git_missing() -> HistoryUnavailable:

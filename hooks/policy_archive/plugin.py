@@ -27,11 +27,11 @@ from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html, unified_diff
 from .frames import ArchivePage, Frames, toc_of, url_pattern, with_heading
-from .gitlog import HistoryUnavailable, RepoHistory, read_history
+from .gitlog import FileHistory, HistoryUnavailable, RepoHistory, commits_since, read_history
 from .pagestore import PageStore, Shelf, fingerprint, package_state
 from .render import BlockRenderer, Rendered
 from .snapshots import Snapshot, SnapshotError, read_snapshots
-from .versions import Draft, Policy, Version, build_date, build_policy
+from .versions import Draft, Policy, Version, build_date, build_policy, problem_commit
 from .workers import FAILURES, Workers
 
 log = get_plugin_logger(__name__)
@@ -123,6 +123,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             for path, file_history in history.files.items()
             if file_history.deleted_at and self.config.publish_withdrawn and path not in current
         ]
+        checked = self._checked_commits(Path(config.docs_dir), history)
         self.policies: dict[str, Policy] = {}
         for path in current + withdrawn:
             policy = build_policy(
@@ -134,8 +135,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 effective_pattern=self.config.effective_pattern,
                 draft=self._draft(files, path, history),
             )
-            for problem in policy.problems:
-                log.warning(problem)
+            self._report(policy, history.files.get(path), checked)
             self.policies[path] = policy
         for path, unclaimed in snapshots.items():
             log.warning(
@@ -153,6 +153,37 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         files.append(File.generated(config, SCRIPT, content=_asset("policy-archive.js")))
         self.files = files
         return files
+
+    def _report(self, policy: Policy, history: FileHistory | None, checked: set[str] | None) -> None:
+        """Warn of each problem, saying how to stop a past commit's problem from failing `--strict` builds;
+        only note those of commits at or before `check_since` (`checked`: the commits after it)."""
+        latest = history.revisions[-1].commit if history and history.revisions else None
+        for problem in policy.problems:
+            commit = problem_commit(problem)
+            if commit is None:
+                log.warning(problem)
+            elif checked is not None and not any(newer.startswith(commit) for newer in checked):
+                log.info(f"{problem} (At or before `check_since`: noted only.)")
+            elif latest is not None and not latest.startswith(commit):
+                log.warning(
+                    f"{problem} The commit is in the past and stays as it is: to keep `--strict` builds passing, "
+                    f"set `check_since: {latest[:12]}` under `policy-archive` in mkdocs.yml."
+                )
+            else:
+                log.warning(problem)
+
+    def _checked_commits(self, docs_dir: Path, history: RepoHistory) -> set[str] | None:
+        """The commits after `check_since`, whose problems are warned about (None: every commit's are)."""
+        since = self.config.check_since
+        if not since or history.head is None:
+            return None
+        try:
+            return commits_since(docs_dir, since)
+        except ValueError as error:
+            raise PluginError(
+                f"policy-archive: `check_since: {since}` in mkdocs.yml: {error}. Give a commit of this "
+                "repository's history (its hash or a tag), or remove the option."
+            ) from None
 
     def _draft(self, files: Files, path: str, history: RepoHistory) -> Draft | None:
         """The working tree's text of a policy, when it differs from its last commit and drafts are shown."""

@@ -270,6 +270,15 @@ class _RevisionReader:
         return day
 
 
+_PROBLEM_COMMIT = re.compile(r" at commit ([0-9a-f]{12})\b")
+
+
+def problem_commit(problem: str) -> str | None:
+    """The (abbreviated) commit a problem found in a policy's history is about, if it is about one."""
+    found = _PROBLEM_COMMIT.search(problem)
+    return found[1] if found else None
+
+
 def parse_written_date(written: str, dates: DateFormatter) -> date | None:
     """A date as policies write it in their text, in the site's language or in English."""
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", written.strip().rstrip("."))
