@@ -524,11 +524,21 @@ def test_commit_dates_out_of_order_and_in_the_future(
     assert any(future[:12] in m and "future" in m for m in messages), messages
     assert "We collect three." in built.html("privacy/")
     # Versions keep git's order: the commit dated back starts with the one before it, the one dated ahead today.
-    for slug in ("2024-03-01", "2024-03-01-2", "2025-01-01"):
+    for slug in ("2024-03-01", "2024-03-01-2", "2030-01-01"):
         assert (built.site / f"privacy/archive/{slug}/index.html").exists()
     assert "In force from March 1, 2024 to March 1, 2024." in re.sub(
         r"<[^>]+>", "", built.html("privacy/archive/2024-03-01/")
     )
+    assert "In force from March 1, 2024 to January 1, 2025." in re.sub(
+        r"<[^>]+>", "", built.html("privacy/archive/2024-03-01-2/")
+    )
+    assert "In force since January 1, 2025." in re.sub(r"<[^>]+>", "", built.html("privacy/archive/2030-01-01/"))
+
+    # A later build date moves when the version dated ahead counts from, never its permalink.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")  # 2026-01-01
+    later = build_quietly(site, caplog)
+    assert "In force since January 1, 2026." in re.sub(r"<[^>]+>", "", later.html("privacy/archive/2030-01-01/"))
+    assert not (later.site / "privacy/archive/2026-01-01").exists()
 
 
 def test_two_versions_on_one_day(site: Site, caplog: pytest.LogCaptureFixture) -> None:

@@ -314,12 +314,12 @@ def _versions(
             groups[-1].append(revision)
         else:
             groups.append([revision])
-    starts = _starts(groups, today, problems)
+    starts, named = _starts(groups, today, problems)
     # Versions made from commits claim their slugs before those made only from snapshots (see build_policy).
     taken: set[str] = set()
     slugs: dict[int, str] = {}
     for number in sorted(range(len(groups)), key=lambda n: groups[n][0].snapshot is not None):
-        slugs[number] = unique_slug(starts[number].isoformat(), taken)
+        slugs[number] = unique_slug(named[number].isoformat(), taken)
     versions = []
     for number, group in enumerate(groups):
         stated = group[0].meta.get("effective") is not None
@@ -341,18 +341,24 @@ def _versions(
     return versions
 
 
-def _starts(groups: list[list[PublishedRevision]], today: date, problems: list[str]) -> list[date]:
-    """When each version took effect: its stated effective date, else the day of its first commit.
+def _starts(
+    groups: list[list[PublishedRevision]], today: date, problems: list[str]
+) -> tuple[list[date], list[date]]:
+    """When each version took effect, and the day its permalink is named after.
 
-    Only a stated date may lie ahead or go back in time. A commit dated before the one it follows, or after the
-    build, says more about a clock than about the policy: its version starts with the one before it (or today)."""
+    A version starts on its stated effective date, else the day of its first commit. Only a stated date may lie
+    ahead or go back in time. A commit dated before the one it follows, or after the build, says more about a
+    clock than about the policy: its version starts with the one before it (or today). A permalink must not
+    change with the build date, so a commit dated ahead keeps its own day in its name."""
     starts: list[date] = []
+    named: list[date] = []
     last_commit_day: date | None = None
     for group in groups:
         first = group[0]
         stated = first.meta.get("effective")
         if stated is not None:
             starts.append(stated)
+            named.append(stated)
             continue
         day = first.day
         if first.commit and last_commit_day is not None and day < last_commit_day:
@@ -362,6 +368,7 @@ def _starts(groups: list[list[PublishedRevision]], today: date, problems: list[s
                 f"{last_commit_day.isoformat()}. Check the clock of the machine that made it, or state `effective:`."
             )
             day = last_commit_day
+        named.append(day)
         if first.commit and day > today:
             problems.append(
                 f"{first.source_path} at commit {first.commit[:12]}: the commit is dated {day.isoformat()}, in the "
@@ -372,7 +379,7 @@ def _starts(groups: list[list[PublishedRevision]], today: date, problems: list[s
         if first.commit:
             last_commit_day = day
         starts.append(day)
-    return starts
+    return starts, named
 
 
 def _draft_version(revision: PublishedRevision, number: int, today: date) -> Version:
