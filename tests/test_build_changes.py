@@ -145,10 +145,10 @@ def test_diffs_computed_in_worker_processes_match_the_serial_ones(
             return super().map(*args, **kwargs)
 
     three.plugin_options = {"cache_dir": ""}
-    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
     serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
 
-    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
     monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
     with caplog.at_level("DEBUG"):
@@ -176,10 +176,10 @@ def test_a_broken_worker_pool_leaves_the_diffs_to_the_build_process(
             return broken()
 
     three.plugin_options = {"cache_dir": ""}
-    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
     serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
 
-    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
     monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "ProcessPoolExecutor", BrokenPool)
     with caplog.at_level("DEBUG"):

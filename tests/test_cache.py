@@ -13,7 +13,7 @@ from .conftest import Site
 
 @pytest.fixture(autouse=True)
 def _empty_memory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "_MEMORY", {})
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
 
 
 def counting(value: str, calls: list[str]):
@@ -51,6 +51,24 @@ def test_any_change_of_settings_kind_or_text_recomputes(
     ResultCache(tmp_path, {"extensions": ["tables"]}).get("inline", ("a", "b"), counting("old", calls))
 
     assert ResultCache(tmp_path, settings).get(kind, parts, counting("new", calls)) == "new"
+
+
+def test_memory_gives_up_the_least_recently_used_results_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory(budget=360))
+    calls: list[str] = []
+    results = ResultCache(tmp_path, {})
+    for name in ("a", "b", "c"):
+        results.get("inline", (name,), counting(name * 100, calls))
+    results.get("inline", ("a",), counting("again", calls))  # a is used again: b goes first
+    results.get("inline", ("d",), counting("d" * 100, calls))
+
+    kept = {value for value, _ in cache._MEMORY.items.values()}
+    assert kept == {"a" * 100, "c" * 100, "d" * 100} and cache._MEMORY.size <= 360
+    # What left memory is read back from disk, not computed again.
+    assert results.get("inline", ("b",), counting("b again", calls)) == "b" * 100
+    assert calls == ["a" * 100, "b" * 100, "c" * 100, "d" * 100]
 
 
 def test_a_damaged_entry_is_recomputed(tmp_path: Path) -> None:
@@ -130,7 +148,9 @@ def test_kept_pages_follow_the_navigation_and_the_build_date(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\nEmail.\n"})
-    site.commit("2024-02-01", **{"privacy.md": "---\neffective: 2024-06-01\n---\n# Privacy\n\nEmail and name.\n"})
+    site.commit(
+        "2024-02-01", **{"privacy.md": "---\neffective: 2024-06-01\n---\n# Privacy\n\nEmail and name.\n"}
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709251200")  # 2024-03-01
     first = site.build().html("privacy/archive/2024-01-01/")
     assert "Current version" in first and "Cookies" not in first

@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,9 +23,43 @@ from . import __version__
 
 T = TypeVar("T")
 
+MEMORY_BUDGET = 256 * 2**20
+"""Bytes of results (as stored on disk) kept in memory; more stay on disk only, so a long history fits."""
+
+
+class Memory:
+    """Results kept in this process, the least recently used given up first once over `budget` bytes.
+
+    Without a folder on disk a result has nowhere else to live: it counts for nothing and stays."""
+
+    def __init__(self, budget: int = MEMORY_BUDGET) -> None:
+        self.budget = budget
+        self.items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self.size = 0
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.items
+
+    def __getitem__(self, key: str) -> Any:
+        self.items.move_to_end(key)
+        return self.items[key][0]
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.size = 0
+
+    def keep(self, key: str, value: Any, size: int) -> None:
+        if key in self.items:
+            self.size -= self.items.pop(key)[1]
+        self.items[key] = (value, size)
+        self.size += size
+        while self.size > self.budget and len(self.items) > 1:
+            self.size -= self.items.popitem(last=False)[1][1]
+
+
 # Results kept by every cache in this process: `mkdocs serve` builds a new plugin for each rebuild, and a
 # rebuild after one edit should recompute only what that edit changed.
-_MEMORY: dict[str, Any] = {}
+_MEMORY = Memory()
 
 
 @functools.lru_cache(maxsize=8192)
@@ -51,24 +86,31 @@ class ResultCache:
         return self.folder / key[:2] / key[2:] if self.folder else None
 
     def has(self, kind: str, parts: tuple[str, ...]) -> bool:
-        return self._load(self._key(kind, parts))
+        """Whether the result is known, without reading it."""
+        key = self._key(kind, parts)
+        path = self._path(key)
+        return key in _MEMORY or (path is not None and path.is_file())
 
     def put(self, kind: str, parts: tuple[str, ...], value: object) -> None:
         """Keep a result, such as one computed in a worker process."""
         key = self._key(kind, parts)
-        _MEMORY[key] = value
         path = self._path(key)
-        if path is not None:
-            write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if path is None:
+            _MEMORY.keep(key, value, 0)
+            return
+        stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        _MEMORY.keep(key, value, len(stored))
+        write_atomically(path, stored)
 
     def get(self, kind: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:
         key = self._key(kind, parts)
         if self._load(key):
             self.hits += 1
-        else:
-            self.misses += 1
-            self.put(kind, parts, compute())
-        return _MEMORY[key]  # type: ignore[no-any-return]
+            return _MEMORY[key]  # type: ignore[no-any-return]
+        self.misses += 1
+        value = compute()
+        self.put(kind, parts, value)
+        return value
 
     def _load(self, key: str) -> bool:
         """Whether the result is in memory, after reading it from disk if it is there."""
@@ -78,7 +120,8 @@ class ResultCache:
         if path is None or not path.is_file():
             return False
         try:
-            _MEMORY[key] = pickle.loads(path.read_bytes())
+            stored = path.read_bytes()
+            _MEMORY.keep(key, pickle.loads(stored), len(stored))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return False  # a damaged or outdated entry is recomputed and overwritten
         return True
