@@ -53,6 +53,8 @@ def test_side_by_side_and_to_current_views(three: Site) -> None:
 
     side = built.html("privacy/archive/2024-03-01/side-by-side/")
     assert '<table class="pa-sbs">' in side and "<del" in side and "<ins" in side
+    # The columns are headed by the versions' dates.
+    assert re.findall(r'<th scope="col">([^<]*)</th>', side)[:2] == ["February 1, 2024", "March 1, 2024"]
     to_current = built.html("privacy/archive/2024-01-01/to-current/")
     assert "changes from January 1, 2024 to now" in to_current
     assert "address" in to_current and "session" in to_current

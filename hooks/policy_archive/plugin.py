@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias
 from urllib.parse import urljoin
 
 import jinja2
@@ -36,6 +36,10 @@ from .workers import FAILURES, Workers
 
 log = get_plugin_logger(__name__)
 
+DiffKey: TypeAlias = "tuple[str, tuple[str, ...]]"
+"""A diff's kind and what it is computed from (the texts' keys, the column labels), as the cache knows it."""
+DiffJob: TypeAlias = "tuple[str, str, str, dict[str, Any]]"
+"""A diff's kind, the old and new texts, and the options of the function that computes it."""
 PageParts: TypeAlias = "tuple[str, str, list[dict[str, Any]]]"
 """An archive page's title (plain text), its content (HTML) and its headings (for the table of contents)."""
 PageContent: TypeAlias = "Callable[[SiteLinks], PageParts]"
@@ -70,7 +74,6 @@ FOLD_CONTEXT = 2
 """Unchanged blocks kept open around each change; longer unchanged runs are folded."""
 PARALLEL_FROM = 40
 """Missing diffs worth starting worker processes for; fewer are computed as their pages are built."""
-T = TypeVar("T")
 
 
 class StaticFile(File):
@@ -200,13 +203,11 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
     def _precompute_diffs(self) -> None:
         """Start computing the diffs the cache lacks on every core; the pages collect them as they are written."""
-        jobs: dict[tuple[str, tuple[str, str]], tuple[str, str, str, dict[str, Any]]] = {}
+        jobs: dict[DiffKey, DiffJob] = {}
         for view in self.diff_views:
-            old, new = view.old.latest.body, view.new.latest.body
-            kind = "side-by-side" if view.kind == "side-by-side" else "inline"
-            parts = (text_key(old), text_key(new))
-            if (kind, parts) not in jobs and not self.results.has(kind, parts):
-                jobs[(kind, parts)] = (kind, old, new, self.markdown_options)
+            key, job = self._diff_job(view)
+            if key not in jobs and not self.results.has(*key):
+                jobs[key] = job
         self.workers = None
         if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             return
@@ -215,12 +216,23 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         except FAILURES as error:
             log.debug(f"Diffs computed in one process: {error}")
 
-    def _diff(self, kind: str, old: str, new: str, compute: Callable[[], T]) -> T:
+    def _diff_job(self, view: changes.DiffView) -> tuple[DiffKey, DiffJob]:
+        """What a diff view needs computed, and its key in the cache."""
+        old, new = view.old.latest.body, view.new.latest.body
+        options: dict[str, Any] = dict(self.markdown_options)
+        labels: tuple[str, ...] = ()
+        if view.kind == "side-by-side":
+            labels = (self.dates.long(view.old.starts), self.dates.long(view.new.starts))
+            options.update(old_label=labels[0], new_label=labels[1])
+        kind = "side-by-side" if view.kind == "side-by-side" else "inline"
+        return (kind, (text_key(old), text_key(new), *labels)), (kind, old, new, options)
+
+    def _diff(self, view: changes.DiffView) -> Any:
         """A diff from the cache, from the worker processes, or else computed here."""
-        parts = (text_key(old), text_key(new))
+        key, job = self._diff_job(view)
         if self.workers is not None:
-            self.workers.collect((kind, parts))
-        return self.results.get(kind, parts, compute)
+            self.workers.collect(key)
+        return self.results.get(*key, lambda: _compute_diff(job))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         for path, seen in self.links_seen.items():
@@ -489,20 +501,12 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
     def _diff_html(self, policy: Policy, view: changes.DiffView, links: SiteLinks) -> str:
         link = links.link
-        old, new = view.old.latest.body, view.new.latest.body
         if view.kind == "side-by-side":
             stats = self.stats[policy.path][view.new.slug]
             summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
-            body = self._diff(
-                "side-by-side", old, new, lambda: side_by_side_html(old, new, **self.markdown_options)
-            )
+            body: str = self._diff(view)
         else:
-            diff: DocumentDiff = self._diff(
-                "inline",
-                old,
-                new,
-                lambda: diff_documents(old, new, fold_context=FOLD_CONTEXT, **self.markdown_options),
-            )
+            diff: DocumentDiff = self._diff(view)
             summary = changes.diff_summary_html(policy, view, diff.stats, diff, self.layout, link, self.dates)
             body = diff.html + changes.change_steps_html(diff)
         return summary + pages.relink_html(body, view.new.latest.source_path, link, links.exists)
@@ -525,8 +529,8 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
 
 
-def _compute_diff(job: tuple[str, str, str, dict[str, Any]]) -> object:
-    """One diff, in a worker process."""
+def _compute_diff(job: DiffJob) -> object:
+    """One diff, in this process or a worker."""
     kind, old, new, options = job
     if kind == "side-by-side":
         return side_by_side_html(old, new, **options)
