@@ -130,9 +130,13 @@ def test_entry_dates_are_the_commit_times(site: Site, history: list[str]) -> Non
     parsed = parse(feeds.policy_feed(policy, LAYOUT, url, SITE_URL, DATES))
 
     first = parsed.entries[-1]
-    # Published when first committed (09:30 in +01:00), updated by the typo fix two days later.
+    # Published when first committed (09:30 in +01:00); announced for January 15, it changed again that day,
+    # after the typo fix of January 12, when it took effect.
     assert as_utc(first.published) == datetime(2024, 1, 10, 8, 30, tzinfo=timezone.utc)
-    assert as_utc(first.updated) == datetime(2024, 1, 12, 12, 0, tzinfo=timezone.utc)
+    assert as_utc(first.updated) == datetime(2024, 1, 15, tzinfo=timezone.utc)
+    middle = parsed.entries[1]
+    # No stated date: updated by its commit alone.
+    assert as_utc(middle.updated) == as_utc(middle.published) == datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
     upcoming = parsed.entries[0]
     assert (
         as_utc(upcoming.updated)
@@ -190,6 +194,18 @@ def test_upcoming_version_becomes_a_plain_entry_once_in_force(site: Site, histor
 
     assert entry.title == "Privacy Policy — effective March 1, 2026"
     assert entry.id == "tag:policies.example,2025-11-20:privacy.md/2026-03-01"
+    # The entry changed when the version took effect, after its commit: readers are told then.
+    assert as_utc(entry.updated) == datetime(2026, 3, 1, tzinfo=timezone.utc)
+    assert as_utc(entry.published) == datetime(2025, 11, 20, 12, tzinfo=timezone.utc)
+
+
+def test_upcoming_version_is_updated_when_committed(site: Site, history: list[str]) -> None:
+    [policy] = policies_of(site, "privacy.md", today=date(2026, 1, 1))
+
+    entry = parse(feeds.policy_feed(policy, LAYOUT, url, SITE_URL, DATES)).entries[0]
+
+    assert entry.title == "Privacy Policy — effective March 1, 2026 (upcoming)"
+    assert as_utc(entry.updated) == datetime(2025, 11, 20, 12, tzinfo=timezone.utc)
 
 
 def test_snapshot_versions_are_dated_by_their_day(site: Site, history: list[str]) -> None:

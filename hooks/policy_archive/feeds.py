@@ -241,7 +241,7 @@ class _Feed:
             title=entry_title(policy, version, self.dates),
             summary=version.changes or version.latest.subject,
             published=revision_datetime(version.revisions[0], self.dates),
-            updated=revision_datetime(version.latest, self.dates),
+            updated=_updated(version, self.dates),
             links=links,
             category="upcoming" if version.upcoming else "version",
         )
@@ -261,6 +261,15 @@ class _Feed:
             item.register_extension("policy_archive_links", _Links, atom=True, rss=False)
             item.policy_archive_links.links = entry.links
         return bytes(generator.atom_str(pretty=True))
+
+
+def _updated(version: Version, dates: DateFormatter) -> datetime:
+    """When the entry last changed: its latest revision, or the day an announced version took effect (its
+    title and category change then), whichever is later."""
+    updated = revision_datetime(version.latest, dates)
+    if version.effective and not version.upcoming:
+        updated = max(updated, datetime.combine(version.starts, time(0), tzinfo=dates.zone))
+    return updated
 
 
 def _first_recorded(version: Version) -> PublishedRevision:
