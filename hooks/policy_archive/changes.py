@@ -192,8 +192,13 @@ def compare_form_html(policy: Policy, layout: Layout, link: Link, dates: DateFor
         )
 
     older = policy.versions[-2] if len(policy.versions) > 1 else None
+    versions = escape(link(layout.list_page(policy)))
     return (
-        '<div class="pa-compare" data-pa-compare>\n<form class="pa-compare__form">'
+        '<div class="pa-compare" data-pa-compare>\n'
+        '<p class="pa-compare__intro">Choose two versions and select <strong>Compare</strong>: the later one is '
+        "shown with the words added and removed since the earlier one marked in it, and unchanged passages "
+        f'folded. Every version, with what it changed, is in the <a href="{versions}">list of all versions</a>.</p>\n'
+        '<form class="pa-compare__form">'
         f'<label>From <select name="from">{options(older)}</select></label> '
         f'<label>To <select name="to">{options(policy.versions[-1])}</select></label> '
         '<button type="submit" class="md-button md-button--primary">Compare</button></form>\n'
