@@ -104,6 +104,8 @@ NEWSLETTER = "| Sending the newsletter | Consent | Until you unsubscribe |"
 INVOICES = "| Invoicing | Legal obligation | Five years |"
 OPENS = "| Measuring opens | Legitimate interest | 13 months |"
 NAME, BILLING = "- your name and email address", "- your billing address and invoices"
+PASSKEY_NAME = "- your name and email address, and the public keys of your passkeys"
+"""The first item, edited by the upcoming version (as is the last row of the table)."""
 QUESTIONNAIRE = "- the answers you give in our postal questionnaire"
 MATOMO = "- which of our emails you open, measured with Matomo on our own servers"
 FAX = "Requests may also be sent by fax to +48 58 000 00 00."
@@ -191,8 +193,8 @@ COMMITS = [
         "Announce sign-in with passkeys",
         _privacy(
             "effective: 2025-10-01\nchanges: Sign-in with passkeys.\n",
-            collect=[NAME, BILLING, MATOMO, "- a fingerprint template, kept on your own device"],
-            purposes=[NEWSLETTER, INVOICES, OPENS],
+            collect=[PASSKEY_NAME, BILLING, MATOMO, "- a fingerprint template, kept on your own device"],
+            purposes=[NEWSLETTER, INVOICES, OPENS.replace("13 months", "25 months")],
             answer_days=14,
             extra=DPO,
         ),

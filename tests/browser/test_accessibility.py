@@ -10,7 +10,19 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import Opened, Served
-from .support import CURRENT, FIRST, LATE, LIST, MIDDLE, PAGES, archived, axe_violations, raw
+from .support import (
+    COMPARE,
+    CURRENT,
+    FIRST,
+    LATE,
+    LIST,
+    MIDDLE,
+    PAGES,
+    UPCOMING,
+    archived,
+    axe_violations,
+    raw,
+)
 
 SCHEME = {"light": "default", "dark": "slate"}
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -24,6 +36,15 @@ def test_axe_finds_no_violation(visit: Callable[[str, str], Opened], name: str, 
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", SCHEME[scheme])
 
     # The palettes change colours only: the rules about anything else see the same page in both.
+    assert axe_violations(page, None if scheme == "light" else COLOUR_RULES) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_in_a_comparison(open_page: Callable[..., Opened], scheme: str) -> None:
+    """The compare page once the script has put two versions' differences in it (rows, items, blocks, folds)."""
+    page = open_page(f"{COMPARE}?from={FIRST}&to={UPCOMING}", scheme).page
+    expect(page.locator(".pa-compare .pa-diff-summary__counts")).to_be_visible()
+
     assert axe_violations(page, None if scheme == "light" else COLOUR_RULES) == []
 
 
