@@ -115,8 +115,35 @@ def test_archive_pages_fill_the_theme_frame(site: Site, three_versions: list[str
     toc = html.split('class="md-nav md-nav--secondary"')[1].split("</nav>")[0]
     assert "md-nav__list" not in toc  # the only heading is the title, which Material leaves out
     assert '<a href="#privacy-policy" class="md-skip">' in html
-    assert '<link rel="alternate" type="application/atom+xml" title="Privacy Policy: versions" href="../feed.xml">' in html
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Privacy Policy: versions" href="../feed.xml">'
+        in html
+    )
     assert html.count("<h1") == 1
+
+
+def test_pages_let_readers_find_and_subscribe_to_the_feeds(site: Site, three_versions: list[str]) -> None:
+    built = site.build(strict=True)
+
+    def feeds_in_head(html: str) -> list[tuple[str, str]]:
+        head = html.split("</head>")[0]
+        return re.findall(
+            r'<link rel="alternate" type="application/atom\+xml" title="([^"]+)" href="([^"]+)">', head
+        )
+
+    assert feeds_in_head(built.html("privacy/")) == [
+        ("Privacy Policy: versions", "archive/feed.xml"),
+        ("Test policies: policy changes", "../feed.xml"),
+    ]
+    assert feeds_in_head(built.html("")) == [("Test policies: policy changes", "feed.xml")]
+    listing = built.html("privacy/archive/")
+    assert feeds_in_head(listing) == [
+        ("Privacy Policy: versions", "feed.xml"),
+        ("Test policies: policy changes", "../../feed.xml"),
+    ]
+    assert re.search(r'<a [^>]*href="feed.xml"[^>]*>[^<]*[Ss]ubscribe', listing)
+    for _, href in feeds_in_head(built.html("privacy/archive/2024-01-15/changes/")):
+        assert (built.site / "privacy/archive/2024-01-15/changes" / href).resolve().is_file(), href
 
 
 def test_archive_pages_without_directory_urls(site: Site, three_versions: list[str]) -> None:
@@ -124,9 +151,7 @@ def test_archive_pages_without_directory_urls(site: Site, three_versions: list[s
     site.commit("2025-08-01", "Sections")
     built = Built(site.root / "site")
     build(
-        load_config(
-            str(site.config_file()), site_dir=str(built.site), strict=True, use_directory_urls=False
-        )
+        load_config(str(site.config_file()), site_dir=str(built.site), strict=True, use_directory_urls=False)
     )
 
     html = (built.site / "privacy" / "archive" / "2025-08-01.html").read_text()
