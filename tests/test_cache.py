@@ -206,3 +206,18 @@ def test_kept_pages_are_made_again_when_a_file_they_link_to_goes(site: Site) -> 
 
     # The policy and the navigation are as they were; only the image is gone, and the page says so.
     assert 'src="../../../logo.png"' not in html and 'src="logo.png"' in html
+
+
+def test_the_cache_folder_keeps_itself_out_of_git(tmp_path: Path) -> None:
+    ResultCache(tmp_path / "cache", {}).get("stats", ("a",), lambda: 1)
+
+    assert (tmp_path / "cache" / ".gitignore").read_text() == "*\n"
+
+
+def test_a_change_to_this_package_is_a_new_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    ResultCache(tmp_path, {}).get("inline", ("a", "b"), counting("old code", calls))
+    cache._MEMORY.clear()
+    monkeypatch.setattr(cache, "package_state", lambda: "other code")
+
+    assert ResultCache(tmp_path, {}).get("inline", ("a", "b"), counting("new code", calls)) == "new code"

@@ -2,7 +2,7 @@
 
 A key is a hash of everything that shapes the result: the two texts (by their own hash, so a blob reached by
 another commit or a snapshot hits too), what was computed, and the settings it was computed with (the Markdown
-extensions and their options, this package's version). Nothing is ever invalidated, so nothing can be stale; the
+extensions and their options, this package's own code). Nothing is ever invalidated, so nothing can be stale; the
 folder can be deleted at any time.
 """
 
@@ -16,10 +16,9 @@ import pickle
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
-
-from . import __version__
 
 T = TypeVar("T")
 
@@ -69,15 +68,27 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.cache
+def package_state() -> str:
+    """A digest of this package's own files: a page made by other code is another page."""
+    digest = hashlib.sha256()
+    root = resources.files(__package__)
+    for path in sorted(Path(str(root)).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(str(root)).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class ResultCache:
     """Computes a result once per key: from memory, else from disk, else by calling `compute`."""
 
     def __init__(self, folder: Path | None, settings: object) -> None:
         self.folder = folder
         self.settings = hashlib.sha256(
-            json.dumps([__version__, settings], sort_keys=True, default=repr).encode()
+            json.dumps([package_state(), settings], sort_keys=True, default=repr).encode()
         ).hexdigest()
         self.hits = self.misses = 0
+        self.ignored = False
 
     def _key(self, kind: str, parts: tuple[str, ...]) -> str:
         return hashlib.sha256("\0".join((self.settings, kind, *parts)).encode()).hexdigest()
@@ -100,6 +111,10 @@ class ResultCache:
             return
         stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         _MEMORY.keep(key, value, len(stored))
+        if not self.ignored:
+            # The folder usually sits in the site's repository: keep it out of the writers' commits.
+            write_atomically(self.folder / ".gitignore", b"*\n")  # type: ignore[operator]
+            self.ignored = True
         write_atomically(path, stored)
 
     def get(self, kind: str, parts: tuple[str, ...], compute: Callable[[], T]) -> T:

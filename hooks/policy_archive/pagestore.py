@@ -10,28 +10,15 @@ and the folders of fingerprints no longer in use are removed after each build.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import shutil
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .cache import text_key, write_atomically
-
-
-@functools.cache
-def package_state() -> str:
-    """A digest of this package's own files: a page made by other code is another page."""
-    digest = hashlib.sha256()
-    root = resources.files(__package__)
-    for path in sorted(Path(str(root)).rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(str(root)).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def fingerprint(*parts: Any) -> str:

@@ -22,13 +22,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from . import changes, data, feeds, pages
-from .cache import ResultCache, text_key
+from .cache import ResultCache, package_state, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html, unified_diff
 from .frames import ArchivePage, Frames, toc_of, url_pattern, with_heading
 from .gitlog import FileHistory, HistoryUnavailable, RepoHistory, commits_since, read_history
-from .pagestore import PageStore, Shelf, fingerprint, package_state
+from .pagestore import PageStore, Shelf, fingerprint
 from .render import BlockRenderer, Rendered
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, Version, build_date, build_policy, problem_commit
