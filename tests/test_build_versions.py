@@ -80,6 +80,11 @@ def test_editorial_revisions_are_listed_on_their_version(announced: Site) -> Non
     assert "2 revisions of this version" in revisions[0]
     assert 'href="../raw/2024-01-02.md"' in revisions[0] and 'href="../raw/2024-01-20.md"' in revisions[0]
     assert (built.site / "privacy/archive/raw/2024-01-02.md").read_text().count("your email") == 1
+    # The editorial fix has its own diff; the first revision of all has nothing before it.
+    assert 'href="../raw/2024-01-20.md.diff"' in revisions[0]
+    assert "../raw/2024-01-02.md.diff" not in revisions[0]
+    fix = (built.site / "privacy/archive/raw/2024-01-20.md.diff").read_text()
+    assert "-We keep your email.\n+We keep your e-mail.\n" in fix
     listing = built.html("privacy/archive/")
     assert "First version" in listing and "1 editorial revision" in listing
 
@@ -148,9 +153,7 @@ def test_check_since_notes_the_problems_of_past_commits(site: Site, caplog: pyte
     assert len(notes) == 1 and "check_since" in notes[0]
 
 
-def test_check_since_an_unknown_commit_names_the_option(
-    site: Site, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_check_since_an_unknown_commit_names_the_option(site: Site, caplog: pytest.LogCaptureFixture) -> None:
     site.commit("2024-01-02", **{"privacy.md": text("2024-01-02", "old")})
     site.plugin_options = {"check_since": "0123456789abcdef"}
 

@@ -204,10 +204,27 @@ def test_data_files_are_placed_in_each_archive(site: Site, commits: list[str]) -
         "feed.xml",
         "policies.json",
         "privacy/archive/feed.xml",
+        "privacy/archive/raw/2024-01-12.md.diff",
         "privacy/archive/raw/2024-06-01.diff",
+        "privacy/archive/raw/2024-06-01.md.diff",
+        "privacy/archive/raw/2025-11-20.md.diff",
         "privacy/archive/raw/2026-03-01.diff",
         "privacy/archive/sitemap.xml",
         "privacy/archive/versions.json",
+    ]
+    # Each revision's change, the editorial fix of January 12 included, against the revision before it.
+    typo = files["privacy/archive/raw/2024-01-12.md.diff"].decode()
+    assert typo.startswith("--- privacy/archive/raw/2024-01-10.md\n+++ privacy/archive/raw/2024-01-12.md\n")
+    assert "-We collect nothing.\n+We collect nothing at all.\n" in typo
+    revisions = [
+        r for v in json.loads(files["privacy/archive/versions.json"])["versions"] for r in v["revisions"]
+    ]
+    assert [r["unified_diff_url"] for r in revisions] == [
+        None,
+        *(
+            f"{SITE_URL}privacy/archive/raw/{slug}.md.diff"
+            for slug in ("2024-01-12", "2024-06-01", "2025-11-20")
+        ),
     ]
     validate(json.loads(files["privacy/archive/versions.json"]), "versions")
     diff = files["privacy/archive/raw/2024-06-01.diff"].decode()

@@ -16,6 +16,7 @@ Where the files go, relative to the docs folder:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -63,6 +64,23 @@ def version_unified_diff(
         _label(policy, layout, previous) if previous else "/dev/null",
         _label(policy, layout, version.latest),
     )
+
+
+def revision_diffs(policy: Policy) -> list[tuple[PublishedRevision, PublishedRevision]]:
+    """Each revision with the one before it, oldest first: every change a commit or snapshot made."""
+    revisions = [revision for version in policy.versions for revision in version.revisions]
+    return list(itertools.pairwise(revisions))
+
+
+def revision_unified_diff(
+    policy: Policy,
+    layout: Layout,
+    old: PublishedRevision,
+    new: PublishedRevision,
+    compute: UnifiedDiffFunction = unified_diff,
+) -> str:
+    """The unified diff of the raw Markdown from one revision to the next."""
+    return compute(old.text, new.text, _label(policy, layout, old), _label(policy, layout, new))
 
 
 def _label(policy: Policy, layout: Layout, revision: PublishedRevision) -> str:
@@ -119,9 +137,9 @@ def versions_json(
     for version in policy.versions:
         revisions = []
         for revision in version.revisions:
-            revisions.append(
-                _revision(policy, layout, link, dates, revision, stats.between(previous_revision, revision))
-            )
+            diff_file = layout.revision_diff_file(policy, revision) if previous_revision else None
+            words = stats.between(previous_revision, revision)
+            revisions.append(_revision(policy, layout, link, dates, revision, words, diff_file))
             previous_revision = revision
         previous = policy.versions[version.number - 2].latest if version.number > 1 else None
         added, removed = stats.between(previous, version.latest)
@@ -165,6 +183,7 @@ def _revision(
     dates: DateFormatter,
     revision: PublishedRevision,
     words: tuple[int | None, int | None],
+    diff_file: str | None,
 ) -> dict[str, Any]:
     snapshot = revision.snapshot
     commit = revision.origin if revision.commit else None
@@ -184,6 +203,7 @@ def _revision(
         "words_added": words[0],
         "words_removed": words[1],
         "raw_url": link(layout.raw_file(policy, revision)),
+        "unified_diff_url": link(diff_file),
         "snapshot": (
             {
                 "file": snapshot.file,
@@ -274,6 +294,10 @@ def data_files(
             path = unified_diff_file(policy, layout, version)
             if path:
                 files[path] = version_unified_diff(policy, layout, version, unified).encode("utf-8")
+        for old, new in revision_diffs(policy):
+            path = layout.revision_diff_file(policy, new)
+            if path:
+                files[path] = revision_unified_diff(policy, layout, old, new, unified).encode("utf-8")
         if site_url:
             files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
                 policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path

@@ -70,6 +70,11 @@ class Layout:
         """The change to the Markdown as a unified diff, published with the raw files."""
         return f"{self.archive_dir(policy)}/raw/{version.slug}.diff" if self.publish_raw else None
 
+    def revision_diff_file(self, policy: Policy, revision: PublishedRevision) -> str | None:
+        """The unified diff from the revision before it (an editorial fix, say) to this revision's Markdown."""
+        raw = self.raw_file(policy, revision)
+        return f"{raw}.diff" if raw else None
+
     def raw_file(self, policy: Policy, revision: PublishedRevision) -> str | None:
         """Where the revision's Markdown is published as it is, unless that is turned off."""
         return f"{self.archive_dir(policy)}/raw/{revision.slug}.md" if self.publish_raw else None
@@ -223,9 +228,14 @@ def _editorial_revisions(
     policy: Policy, version: Version, layout: Layout, link: Link, dates: DateFormatter
 ) -> str:
     items = []
+    first = policy.versions[0].revisions[0]
     for revision in reversed(version.revisions):
         raw = layout.raw_file(policy, revision)
-        raw_link = f' (<a href="{escape(link(raw))}">raw</a>)' if raw else ""
+        diff = layout.revision_diff_file(policy, revision) if revision is not first else None
+        files = [f'<a href="{escape(link(raw))}">raw</a>'] if raw else []
+        if diff:
+            files.append(f'<a href="{escape(link(diff))}">diff</a>')
+        raw_link = f" ({', '.join(files)})" if files else ""
         shown = " — shown here" if revision is version.latest else ""
         items.append(
             f"<li>{time_html(revision.day, dates)}: {escape(revision.subject)}{raw_link}{shown}</li>"
