@@ -170,11 +170,14 @@
         if (!item && ITEMS.has(tagOf(up))) item = up;
         if (tagOf(up) === "TABLE") inTable = true;
       }
+      // The first paragraph of an item of a loose list is the item, as in diff.py; what follows is nested in it.
+      var leads = item && !firstIn.has(item) && el.parentElement === item && kind === "paragraph" ? item : null;
       var block = {
         el: el,
-        kind: kind,
+        kind: leads ? "item" : kind,
         group: ITEMS.has(tag) || item ? "list" : tag === "TR" || inTable ? "table" : null,
-        nested: !!item && firstIn.get(item) !== undefined,
+        nested: !!item && firstIn.has(item),
+        leads: leads,
         inline: kind !== "code" && kind !== "rule",
         tokens: tokenize(el),
       };
@@ -182,7 +185,9 @@
         if (ITEMS.has(tagOf(up)) && !firstIn.has(up)) firstIn.set(up, block);
       }
       block.standalone = block.group === null;
-      block.key = kind + "\x1f" + tag + "\x1f" + block.tokens.map(function (token) { return token.key; }).join("\x1e");
+      // Like diff.py's keys (the Markdown of a block), a numbered item's key has its number.
+      var marker = tagOf((leads || el).parentElement) === "OL" ? number(leads || el) : "";
+      block.key = [block.kind, tag, marker].concat(block.tokens.map(function (t) { return t.key; })).join("\x1e");
       block.text = squeeze(ownNodes(el).map(function (node) { return node.textContent; }).join(""));
       block.profile = profile(el, page.hrefs).map(function (word) { return word.toLowerCase(); });
       block.words = block.tokens.reduce(function (sum, token) { return sum + token.words; }, 0);
@@ -203,11 +208,7 @@
   // The words diff.py compares blocks by, from their Markdown: the text, a numbered item's number, link targets.
   function profile(el, hrefs) {
     var parts = [];
-    if (tagOf(el) === "LI" && tagOf(el.parentElement) === "OL") {
-      var list = el.parentElement, number = parseInt(list.getAttribute("start"), 10) || 1;
-      for (var sibling = el.previousElementSibling; sibling; sibling = sibling.previousElementSibling) number++;
-      parts.push(String(number));
-    }
+    if (tagOf(el) === "LI" && tagOf(el.parentElement) === "OL") parts.push(number(el));
     (function walk(nodes) {
       nodes.forEach(function (node) {
         if (node.nodeType === 3) return parts.push(node.data);
@@ -219,6 +220,13 @@
       });
     })(ownNodes(el));
     return words(parts.join(" "));
+  }
+
+  // The number of an item of a numbered list.
+  function number(item) {
+    var count = parseInt(item.parentElement.getAttribute("start"), 10) || 1;
+    for (var sibling = item.previousElementSibling; sibling; sibling = sibling.previousElementSibling) count++;
+    return String(count);
   }
 
   function spanKey(el) {
@@ -237,6 +245,11 @@
       node: node || null,
       cells: null,
     };
+  }
+
+  // A footnote's number in the text, which diff.py counts as no word ("[^1]").
+  function isFootnoteRef(node) {
+    return node.matches("a.footnote-ref, sup[id^='fnref']");
   }
 
   // A block's tokens. Links and emphasis are not tokens but the spans their tokens sit in; a table row's cells
@@ -269,8 +282,8 @@
         if (BLOCK_LEVEL.has(tag)) return;
         if (tag === "BR" || tag === "WBR") {
           tokens.push(token(SPACE, "\n", " ", spans, 0, node));
-        } else if (ATOMS.has(tag)) {
-          var text = node.textContent;
+        } else if (ATOMS.has(tag) || isFootnoteRef(node)) {
+          var text = isFootnoteRef(node) ? "" : node.textContent;
           var key = tag === "IMG" ? (node.getAttribute("src") || "") + " " + (node.getAttribute("alt") || "") : text;
           tokens.push(token(ATOM, text, "\x01" + tag + " " + key, spans, words(text).length, node));
         } else if (!hasContent(node)) {
@@ -576,7 +589,10 @@
       if (mark && (mark.tag !== tag || shared < spans.length || shared < t.spans.length)) mark = null;
       spans.length = shared;
       if (t.kind === STRUCT) {
-        t.cells.forEach(function (source) { cell = out.appendChild(source.cloneNode(false)); });
+        t.cells.forEach(function (source) {
+          out.append("\n");
+          cell = out.appendChild(source.cloneNode(false));
+        });
       }
       t.spans.slice(shared).forEach(function (span) {
         var node = span.el.cloneNode(false);
@@ -626,7 +642,9 @@
     return [prefix, prefix + "--" + e.status].concat(e.moved ? [prefix + "--moved"] : []);
   }
 
-  function decorate(e, node) {
+  // Mark a changed block: wrap one that stands alone, give a list item or table row classes (an item of a loose
+  // list is its first paragraph's `item`, the element around it).
+  function decorate(e, node, item) {
     if (e.status === "equal") return node;
     var kind = e.block.kind;
     if (e.block.standalone) {
@@ -643,8 +661,9 @@
       return wrapper;
     }
     if (kind === "item" || kind === "table_row" || kind === "table_head") {
-      node.classList.add.apply(node.classList, classes(kind === "item" ? "pa-item" : "pa-row", e));
-      if (e.anchor) node.id = e.anchor;
+      var tag = e.block.leads ? item : node;
+      tag.classList.add.apply(tag.classList, classes(kind === "item" ? "pa-item" : "pa-row", e));
+      if (e.anchor) tag.id = e.anchor;
     }
     return node;
   }
@@ -659,6 +678,10 @@
       for (var up = el.parentElement; up && up !== root; up = up.parentElement) chain.unshift(up);
       return chain;
     }
+    // Blocks are separated by a line break, as in the pages, so that their text does not run together.
+    function put(parent, node) {
+      parent.append("\n", node);
+    }
     function alike(a, b) {
       return tagOf(a) === tagOf(b) && (a.getAttribute("class") || "") === (b.getAttribute("class") || "");
     }
@@ -667,7 +690,8 @@
       if (level.fold !== undefined || el.fold !== undefined) return level.fold === el.fold;
       if (level[side]) return level[side] === el;
       var other = level[side === "new" ? "old" : "new"];
-      if (other && alike(other, el)) { level[side] = el; return true; }
+      // A list, table or quote takes the blocks of its counterpart in the other page; an item only its own.
+      if (other && !ITEMS.has(tagOf(el)) && alike(other, el)) { level[side] = el; return true; }
       return false;
     }
     function open(el, side) {
@@ -700,7 +724,7 @@
       stack.length = depth;
       for (; depth < chain.length; depth++) {
         var level = open(chain[depth], side);
-        (depth ? stack[depth - 1].node : out).appendChild(level.node);
+        put(depth ? stack[depth - 1].node : out, level.node);
         stack.push(level);
       }
       // The old side's enclosing elements of a block that is in both, for removed blocks that follow.
@@ -712,8 +736,8 @@
           if (!same.old) same.old = oldChain[oldChain.length - i];
         }
       }
-      var copy = blockNode(e), node = decorate(e, copy);
-      (stack.length ? stack[stack.length - 1].node : out).appendChild(node);
+      var copy = blockNode(e), node = decorate(e, copy, stack.length && stack[stack.length - 1].node);
+      put(stack.length ? stack[stack.length - 1].node : out, node);
       var parentList = stack.length && (stack[stack.length - 1].new || stack[stack.length - 1].old);
       if (e.block.kind === "item" && parentList) items.set(parentList, (items.get(parentList) || 0) + 1);
       var own = { node: copy };
@@ -871,25 +895,23 @@
       });
     }
 
-    // Older first: the newer version is the one shown, with what changed since the older one marked in it.
-    function go(from, to) {
+    // Older first: the newer version is the one shown, with what changed since the older one marked in it. The
+    // form and the address say which pair is shown, so that the address can be shared.
+    function go(from, to, hash) {
       if (options[from].order > options[to].order) { var swap = from; from = to; to = swap; }
       form.elements.from.value = from;
       form.elements.to.value = to;
-      return [from, to];
+      var search = "?from=" + encodeURIComponent(from) + "&to=" + encodeURIComponent(to);
+      if (search !== location.search) history.replaceState(null, "", search + hash);
+      compare(from, to);
     }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var pair = go(form.elements.from.value, form.elements.to.value);
-      history.replaceState(null, "", "?from=" + encodeURIComponent(pair[0]) + "&to=" + encodeURIComponent(pair[1]));
-      compare(pair[0], pair[1]);
+      go(form.elements.from.value, form.elements.to.value, "");
     });
     var query = new URLSearchParams(location.search);
-    if (options[query.get("from")] && options[query.get("to")]) {
-      var pair = go(query.get("from"), query.get("to"));
-      compare(pair[0], pair[1]);
-    }
+    if (options[query.get("from")] && options[query.get("to")]) go(query.get("from"), query.get("to"), location.hash);
   }
 
   // ------------------------------------------------------------------ change by change
