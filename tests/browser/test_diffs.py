@@ -77,6 +77,11 @@ PAIRS = list(pairwise(SLUGS))
 """Each version with the one before it: the pairs with a pre-rendered changes page."""
 
 
+MARKED = (
+    ".pa-diff--inline :is(.pa-mark, .pa-block, [class*=pa-item--], [class*=pa-row--], .pa-fold > summary)"
+)
+
+
 def compared(open_page: Callable[..., Opened], old: str, new: str, scheme: str = "light") -> Opened:
     """The compare page for a pair, once the script has compared them."""
     opened = open_page(f"{COMPARE}?from={old}&to={new}", scheme)
@@ -108,14 +113,17 @@ def test_compare_page_counts_what_the_changes_page_counts(
         return {
             "counts": page.locator(".pa-diff-summary__counts").inner_text(),
             "sections": page.locator(".pa-diff-summary__sections a").all_inner_texts(),
-            "anchors": page.locator(".pa-diff--inline [id^=pa-change-]").evaluate_all(
-                "els => els.map(e => e.id + ' ' + e.tagName + ' ' + e.className)"
-            ),
-            "folds": page.locator(".pa-diff--inline details.pa-fold > summary").all_inner_texts(),
             "steps": page.locator(".pa-diff-steps button").all_inner_texts(),
+            # Every mark, marked block, row and item, and fold, in order: what it is, its id and its text.
+            "marks": page.locator(MARKED).evaluate_all(
+                "els => els.map(e => [e.tagName, e.className, e.id,"
+                " e.textContent.replace(/¶/g, '').replace(/\\s+/g, ' ').trim()].join(' | '))"
+            ),
         }
 
-    assert summary(compare) == summary(changes)
+    expected = summary(changes)
+    assert expected["marks"] and expected["sections"]
+    assert summary(compare) == expected
     assert opened.errors == []
     assert all(url.startswith(served.base) for url in opened.requests)
 
