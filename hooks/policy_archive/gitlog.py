@@ -1,7 +1,7 @@
 """Read the history of every file under a docs folder from git, in one pass.
 
 One `git log -z --raw` lists every change to the folder along the first-parent line (a pull request counts at
-its merge commit), and one persistent `git cat-file --batch` (GitPython's object database) hands over the blobs.
+its merge commit), and one `git cat-file --batch`, asked for every blob at once, hands over the blobs.
 Nothing is checked out and no subprocess is started per file or per revision.
 """
 
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 # Without this, importing GitPython on a machine with no git raises ImportError before we can explain.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -171,8 +174,9 @@ def _read(repo: git.Repo, docs_dir: Path, wanted: Callable[[str], bool]) -> Repo
         stdout_as_string=False,
         env={"GIT_LITERAL_PATHSPECS": "1"},
     )
-    files = _assemble(_parse_log(output, prefix), wanted)
-    _load_blobs(repo, files.values())
+    log_order: list[str] = []
+    files = _assemble(_parse_log(output, prefix), wanted, log_order)
+    _load_blobs(repo, files.values(), log_order)
     return RepoHistory(files=files, shallow=shallow, head=head)
 
 
@@ -215,8 +219,11 @@ def _is_regular_file(mode: str) -> bool:
     return mode.startswith("100")
 
 
-def _assemble(commits: Iterator[_Commit], wanted: Callable[[str], bool]) -> dict[str, FileHistory]:
-    """Group changes by file, following renames backwards from each file's latest path."""
+def _assemble(
+    commits: Iterator[_Commit], wanted: Callable[[str], bool], log_order: list[str]
+) -> dict[str, FileHistory]:
+    """Group changes by file, following renames backwards from each file's latest path; note in `log_order`
+    each blob as the log lists it."""
     files: dict[str, FileHistory] = {}
     owner: dict[str, str] = {}  # a path, as of the commit being read, -> the latest path of that file
     for commit in commits:  # newest first
@@ -230,6 +237,7 @@ def _assemble(commits: Iterator[_Commit], wanted: Callable[[str], bool]) -> dict
                     history.deleted_at, history.deleted_in = commit.committed_at, commit.sha
                 history.removals.insert(0, commit.committed_at)
                 continue
+            log_order.append(change.blob)
             history.revisions.append(
                 Revision(
                     commit=commit.sha,
@@ -249,16 +257,48 @@ def _assemble(commits: Iterator[_Commit], wanted: Callable[[str], bool]) -> dict
     return {key: history for key, history in files.items() if history.revisions and wanted(key)}
 
 
-def _load_blobs(repo: git.Repo, histories: Iterable[FileHistory]) -> None:
-    """Fill in each revision's bytes through the one persistent `git cat-file --batch` process."""
-    cache: dict[str, bytes] = {}
+def _load_blobs(repo: git.Repo, histories: Iterable[FileHistory], log_order: list[str]) -> None:
+    """Fill in each revision's bytes through one `git cat-file --batch` process, asked for all of them at once.
+
+    One question at a time would wait on git for each blob. `log_order` is every blob as `git log` met them,
+    newest commit first: in that order git resolves the deltas its pack stores them as from a warm cache (one
+    file's revisions in a row take several times longer on a long history)."""
+    histories = list(histories)
+    kept = {revision.blob for history in histories for revision in history.revisions}
+    order = [blob for blob in dict.fromkeys(log_order) if blob in kept and blob != _NULL_BLOB]
+    contents = dict(zip(order, _cat_files(repo, order), strict=True))
     for history in histories:
-        loaded = []
-        for revision in history.revisions:
-            if revision.blob == _NULL_BLOB:
-                continue
-            content = cache.get(revision.blob)
-            if content is None:
-                content = cache[revision.blob] = repo.odb.stream(bytes.fromhex(revision.blob)).read()
-            loaded.append(replace(revision, content=content))
-        history.revisions = loaded
+        history.revisions = [
+            replace(revision, content=contents[revision.blob])
+            for revision in history.revisions
+            if revision.blob != _NULL_BLOB
+        ]
+
+
+def _cat_files(repo: git.Repo, blobs: list[str]) -> Iterator[bytes]:
+    """The bytes of each blob, in order, from one `git cat-file --batch` fed by a thread while this one reads."""
+    if not blobs:
+        return
+    command = [repo.git.GIT_PYTHON_GIT_EXECUTABLE or "git", "cat-file", "--batch"]
+    with subprocess.Popen(
+        command, cwd=repo.working_tree_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    ) as process:
+        assert process.stdin is not None and process.stdout is not None
+        requests = "".join(f"{blob}\n" for blob in blobs).encode()
+        feeder = threading.Thread(target=_feed, args=(process.stdin, requests), daemon=True)
+        feeder.start()
+        for blob in blobs:
+            header = process.stdout.readline().split()
+            if len(header) != 3:
+                raise HistoryUnavailable(
+                    f"git cannot read the blob {blob} ({b' '.join(header).decode(errors='replace')}): the "
+                    "repository is incomplete. Fetch its whole history with `git fetch --unshallow`."
+                )
+            yield process.stdout.read(int(header[2]))
+            process.stdout.read(1)  # the newline after each object
+        feeder.join()
+
+
+def _feed(stdin: IO[bytes], requests: bytes) -> None:
+    with stdin:
+        stdin.write(requests)
