@@ -61,10 +61,11 @@ class Memory:
 _MEMORY = Memory()
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=512)
 def text_key(text: str) -> str:
-    # Remembered: a build asks for the key of each version's text many times (its page, each diff, the
-    # counts), and a string's own hash, which the lookup uses, is computed once per string.
+    # Remembered: a build asks for the key of a version's text several times in a row (its page, its diffs,
+    # the counts), and a string's own hash, which the lookup uses, is computed once per string. Only the
+    # recent ones: the texts a cache entry holds stay in memory.
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
