@@ -132,12 +132,28 @@ def test_clean_working_tree_has_no_draft(three: Site) -> None:
     assert not (three.build(strict=True).site / "privacy/archive/draft").exists()
 
 
+def serial_and_pooled(
+    three: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, pool: type
+) -> tuple[str, str]:
+    """A diff page built in one process, then again with worker processes from `pool`."""
+    from policy_archive import cache, plugin, workers
+
+    three.plugin_options = {"cache_dir": ""}
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
+    serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+
+    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
+    monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", pool)
+    with caplog.at_level("DEBUG"):
+        pooled = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+    return serial, pooled
+
+
 def test_diffs_computed_in_worker_processes_match_the_serial_ones(
     three: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from concurrent.futures import ProcessPoolExecutor
-
-    from policy_archive import cache, plugin, workers
 
     pools: list[int] = []
 
@@ -146,15 +162,7 @@ def test_diffs_computed_in_worker_processes_match_the_serial_ones(
             pools.append(1)
             return super().map(*args, **kwargs)
 
-    three.plugin_options = {"cache_dir": ""}
-    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
-    serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
-
-    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
-    monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", CountedPool)
-    with caplog.at_level("DEBUG"):
-        parallel = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+    serial, parallel = serial_and_pooled(three, monkeypatch, caplog, CountedPool)
 
     assert pools == [1]
     assert not [r for r in caplog.records if "computed in one process" in r.getMessage()]
@@ -167,8 +175,6 @@ def test_a_broken_worker_pool_leaves_the_diffs_to_the_build_process(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from policy_archive import cache, plugin, workers
-
     class BrokenPool(ProcessPoolExecutor):
         def map(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             def broken():  # type: ignore[no-untyped-def]
@@ -177,15 +183,7 @@ def test_a_broken_worker_pool_leaves_the_diffs_to_the_build_process(
 
             return broken()
 
-    three.plugin_options = {"cache_dir": ""}
-    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
-    serial = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
-
-    monkeypatch.setattr(cache, "_MEMORY", cache.Memory())
-    monkeypatch.setattr(plugin, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "ProcessPoolExecutor", BrokenPool)
-    with caplog.at_level("DEBUG"):
-        recovered = three.build(strict=True).html("privacy/archive/2024-03-01/changes/")
+    serial, recovered = serial_and_pooled(three, monkeypatch, caplog, BrokenPool)
 
     assert [r for r in caplog.records if "a worker died" in r.getMessage()]
     assert recovered == serial
