@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
 import jinja2
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
@@ -40,48 +40,6 @@ _TOC_ALONE = '{% import "partials/language.html" as lang with context %}{% inclu
 
 class FramePage(Page):
     """The stand-in page a frame is rendered for: markers for its title, content and address."""
-
-
-class ArchivePage(File):
-    """A generated page of the archive, written in the theme's frame when MkDocs copies the site's files.
-
-    It is a static file to MkDocs (no Markdown pass, no theme rendering, not in the search index), and its
-    HTML is made only when written, so thousands of pages are never all in memory at once. `render` makes the
-    HTML; `write` puts the page in the site when MkDocs copies its files (from a kept copy, or rendered)."""
-
-    def __init__(
-        self,
-        config: MkDocsConfig,
-        src_uri: str,
-        render: Callable[[ArchivePage], str],
-        write: Callable[[ArchivePage], None],
-    ) -> None:
-        # The address MkDocs would give a Markdown page of that name: `a/b.md` is `a/b/`.
-        dest_uri = File(src_uri, None, config.site_dir, config.use_directory_urls).dest_uri
-        super().__init__(
-            src_uri,
-            None,
-            config.site_dir,
-            config.use_directory_urls,
-            dest_uri=dest_uri,
-            inclusion=InclusionLevel.NOT_IN_NAV,
-        )
-        self.generated_by = "policy-archive"
-        self._render = render
-        self._write = write
-
-    def is_documentation_page(self) -> bool:
-        return False
-
-    @property  # type: ignore[override]
-    def _content(self) -> str:
-        return self._render(self)
-
-    def is_modified(self) -> bool:
-        return True
-
-    def copy_file(self, dirty: bool = False) -> None:
-        self._write(self)
 
 
 def with_heading(title: str, html: str) -> str:

@@ -26,12 +26,13 @@ from .cache import ResultCache, package_state, text_key
 from .config import PolicyArchiveConfig
 from .dates import DateFormatter
 from .diff import DiffStats, DocumentDiff, diff_documents, diff_stats, side_by_side_html, unified_diff
-from .frames import ArchivePage, Frames, toc_of, url_pattern, with_heading
+from .frames import Frames, toc_of, url_pattern, with_heading
 from .gitlog import FileHistory, HistoryUnavailable, RepoHistory, commits_since, read_history
 from .pagestore import PageStore, Shelf, fingerprint
 from .render import BlockRenderer, Rendered
+from .sitefiles import ArchivePage, LazyFile, StaticFile
 from .snapshots import Snapshot, SnapshotError, read_snapshots
-from .versions import Draft, Policy, Version, build_date, build_policy, problem_commit
+from .versions import Draft, Policy, PublishedRevision, Version, build_date, build_policy, problem_commit
 from .workers import FAILURES, Workers
 
 log = get_plugin_logger(__name__)
@@ -74,13 +75,6 @@ FOLD_CONTEXT = 2
 """Unchanged blocks kept open around each change; longer unchanged runs are folded."""
 PARALLEL_FROM = 40
 """Missing diffs worth starting worker processes for; fewer are computed as their pages are built."""
-
-
-class StaticFile(File):
-    """A generated file copied as it is, whatever its name: raw Markdown, redirect pages."""
-
-    def is_documentation_page(self) -> bool:
-        return False
 
 
 class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
@@ -326,7 +320,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             for revision in version.revisions:
                 raw = self.layout.raw_file(policy, revision)
                 if raw:
-                    files.append(StaticFile.generated(config, raw, content=revision.content))
+                    files.append(LazyFile(config, raw, partial(_raw_content, revision)))
         self._add_changes(policy, files, config)
         self._add_redirects(policy, files, config)
 
@@ -527,6 +521,10 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             href = _relative(feeds.feed_file(policy, self.layout), page.file)
             links.insert(0, feeds.autodiscovery_link(f"{policy.title}: versions", href))
         return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
+
+
+def _raw_content(revision: PublishedRevision, _: LazyFile) -> bytes:
+    return revision.content
 
 
 def _compute_diff(job: DiffJob) -> object:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,10 +50,13 @@ class PublishedRevision:
     """The front matter keys this project reads, validated."""
     day: date
     """The day it was committed (in the site's time zone) or captured."""
+    encodes_content: bool = False
+    """Whether `text` encoded as UTF-8 gives the bytes back exactly; the origin then keeps no copy of them."""
 
     @property
     def content(self) -> bytes:
-        return self.origin.content
+        """The bytes as git (or the snapshot file) holds them."""
+        return self.text.encode("utf-8") if self.encodes_content else self.origin.content
 
     @property
     def snapshot(self) -> Snapshot | None:
@@ -253,7 +256,19 @@ class _RevisionReader:
         if meta.get("effective") is None:
             meta.pop("effective", None)
         slug = DRAFT_SLUG if isinstance(origin, Draft) else unique_slug(day.isoformat(), taken)
-        return PublishedRevision(slug=slug, origin=origin, text=text, body=body, meta=meta, day=day)
+        # A long history holds every text; most are valid UTF-8 and need no second copy as bytes.
+        encodes_content = text.encode("utf-8") == origin.content
+        if encodes_content:
+            origin = replace(origin, content=b"")
+        return PublishedRevision(
+            slug=slug,
+            origin=origin,
+            text=text,
+            body=body,
+            meta=meta,
+            day=day,
+            encodes_content=encodes_content,
+        )
 
     def _effective_from_text(self, body: str, where: str) -> date | None:
         assert self.effective_pattern is not None
