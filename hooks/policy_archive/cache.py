@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MEMORY_BUDGET = 256 * 2**20
+MEMORY_BUDGET = 128 * 2**20
 """Bytes of results (as stored on disk) kept in memory; more stay on disk only, so a long history fits."""
 
 

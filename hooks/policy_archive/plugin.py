@@ -123,16 +123,20 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         checked = self._checked_commits(Path(config.docs_dir), history)
         self.policies: dict[str, Policy] = {}
         for path in current + withdrawn:
+            draft = self._draft(files, path, history)
+            # Let go of the file's history as its policy is made: a policy keeps one copy of each text, and a
+            # long history should not be in memory twice over.
+            file_history = history.files.pop(path, None)
             policy = build_policy(
                 path,
-                history.files.get(path),
+                file_history,
                 self.dates,
                 today=self.today,
                 snapshots=snapshots.pop(path, ()),
                 effective_pattern=self.config.effective_pattern,
-                draft=self._draft(files, path, history),
+                draft=draft,
             )
-            self._report(policy, history.files.get(path), checked)
+            self._report(policy, file_history, checked)
             self.policies[path] = policy
         for path, unclaimed in snapshots.items():
             log.warning(
