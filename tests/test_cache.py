@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_builds_never_serve_a_stale_diff(site: Site) -> None:
 
 
 def shelves(site: Site) -> dict[str, set[str]]:
-    """The kept pages' folders: one per policy, holding one folder per fingerprint."""
+    """The kept files' folders: two per policy (its pages, its data files), each with one folder per fingerprint."""
     store = site.root / ".cache/policy-archive/pages"
     return {owner.name: {shelf.name for shelf in owner.iterdir()} for owner in store.iterdir()}
 
@@ -130,7 +131,7 @@ def test_kept_pages_are_reused_only_for_policies_that_did_not_change(site: Site)
     site.commit("2024-02-01", **{"privacy.md": "# Privacy\n\nEmail and name.\n"})
     site.build()
     before = shelves(site)
-    assert len(before) == 2 and all(len(kept) == 1 for kept in before.values())
+    assert len(before) == 4 and all(len(kept) == 1 for kept in before.values())
 
     site.commit("2024-03-01", **{"privacy.md": "# Privacy\n\nEmail, name and phone.\n"})
     built = site.build()
@@ -138,10 +139,20 @@ def test_kept_pages_are_reused_only_for_policies_that_did_not_change(site: Site)
     after = shelves(site)
     assert after.keys() == before.keys()
     changed = [owner for owner in after if after[owner] != before[owner]]
-    assert len(changed) == 1, "only the edited policy's pages are made again; the old ones are removed"
+    assert len(changed) == 2, "only the edited policy's files are made again; the old ones are removed"
     assert "Email, name and phone." in built.html("privacy/archive/2024-03-01/")
     assert "All versions (3)" in built.html("privacy/archive/2024-01-01/")
     assert "Be nice." in built.html("terms/archive/2024-01-01/")
+    # The data files too: made again for the edited policy, copied for the other.
+    versions = json.loads((built.site / "privacy/archive/versions.json").read_text())
+    assert [version["slug"] for version in versions["versions"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert (
+        (built.site / "privacy/archive/raw/2024-03-01.md.diff")
+        .read_text()
+        .endswith("+Email, name and phone.\n")
+    )
+    terms = json.loads((built.site / "terms/archive/versions.json").read_text())
+    assert [version["slug"] for version in terms["versions"]] == ["2024-01-01"]
 
 
 def test_kept_pages_follow_the_navigation_and_the_build_date(
@@ -168,13 +179,13 @@ def test_kept_pages_of_a_removed_policy_are_removed(site: Site) -> None:
     site.plugin_options = {"publish_withdrawn": False}
     site.commit("2024-01-01", **{"privacy.md": "# Privacy\n\nEmail.\n", "terms.md": "# Terms\n\nBe nice.\n"})
     site.build()
-    assert len(shelves(site)) == 2
+    assert len(shelves(site)) == 4
 
     site.git("rm", "-q", "docs/terms.md")
     site.commit("2024-02-01", "Withdraw the terms")
     built = site.build()
 
-    assert len(shelves(site)) == 1
+    assert len(shelves(site)) == 2
     assert not (built.site / "terms").exists()
 
 

@@ -287,23 +287,73 @@ def data_files(
     policies = [policy for policy in policies if policy.versions]
     files: dict[str, bytes] = {}
     for policy in policies:
-        files[versions_file(policy, layout)] = dump(
+        files.update(
+            policy_data_files(
+                policy,
+                layout,
+                url,
+                dates,
+                site_url=site_url,
+                site_title=site_title,
+                diff_path=diff_path,
+                count=count,
+                unified=unified,
+            )
+        )
+    files.update(
+        site_data_files(
+            policies, layout, url, dates, site_url=site_url, site_title=site_title, diff_path=diff_path
+        )
+    )
+    return files
+
+
+def policy_data_files(
+    policy: Policy,
+    layout: Layout,
+    url: Url,
+    dates: DateFormatter,
+    *,
+    site_url: str | None,
+    site_title: str = "Policies",
+    diff_path: feeds.DiffPage | None = None,
+    count: StatsFunction = diff_stats,
+    unified: UnifiedDiffFunction = unified_diff,
+) -> dict[str, bytes]:
+    """The data files of one policy's archive: its versions.json, unified diffs, feed and sitemap."""
+    files = {
+        versions_file(policy, layout): dump(
             versions_json(policy, layout, url, dates, site_url=site_url, diff_path=diff_path, count=count)
         )
-        for version in policy.versions:
-            path = unified_diff_file(policy, layout, version)
-            if path:
-                files[path] = version_unified_diff(policy, layout, version, unified).encode("utf-8")
-        for old, new in revision_diffs(policy):
-            path = layout.revision_diff_file(policy, new)
-            if path:
-                files[path] = revision_unified_diff(policy, layout, old, new, unified).encode("utf-8")
-        if site_url:
-            files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
-                policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path
-            )
-            files[feeds.sitemap_file(policy, layout)] = feeds.archive_sitemap(policy, layout, url, site_url)
-    files[POLICIES_FILE] = dump(policies_json(policies, layout, url, dates, site_url=site_url))
+    }
+    for version in policy.versions:
+        path = unified_diff_file(policy, layout, version)
+        if path:
+            files[path] = version_unified_diff(policy, layout, version, unified).encode("utf-8")
+    for old, new in revision_diffs(policy):
+        path = layout.revision_diff_file(policy, new)
+        if path:
+            files[path] = revision_unified_diff(policy, layout, old, new, unified).encode("utf-8")
+    if site_url:
+        files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
+            policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path
+        )
+        files[feeds.sitemap_file(policy, layout)] = feeds.archive_sitemap(policy, layout, url, site_url)
+    return files
+
+
+def site_data_files(
+    policies: list[Policy],
+    layout: Layout,
+    url: Url,
+    dates: DateFormatter,
+    *,
+    site_url: str | None,
+    site_title: str = "Policies",
+    diff_path: feeds.DiffPage | None = None,
+) -> dict[str, bytes]:
+    """The site's own data files: policies.json and (with a `site_url`) the feed of every policy."""
+    files = {POLICIES_FILE: dump(policies_json(policies, layout, url, dates, site_url=site_url))}
     if site_url:
         files[feeds.SITE_FEED] = feeds.site_feed(
             policies, layout, url, site_url, dates, title=site_title, author=site_title, diff_path=diff_path

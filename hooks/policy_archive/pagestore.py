@@ -98,6 +98,21 @@ class Shelf:
         links = self._links()
         return bool(links) and all(url_of(src) == url for src, url in links.items())
 
+    def keep_files(self, files: Mapping[str, bytes]) -> None:
+        """Keep a set of files under their site paths; the list of them is written last, once all are."""
+        for name, content in files.items():
+            write_atomically(self.folder / _name(name), content)
+        write_atomically(self.folder / _FILES, json.dumps(sorted(files)).encode("utf-8"))
+
+    def kept_files(self) -> dict[str, Path] | None:
+        """The files kept by `keep_files`, by site path; None unless all of them are there."""
+        try:
+            names = json.loads((self.folder / _FILES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        kept = {name: self.folder / _name(name) for name in names}
+        return kept if all(path.is_file() for path in kept.values()) else None
+
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -109,6 +124,7 @@ class Shelf:
 
 
 _LINKS = "links.json"
+_FILES = "files.json"
 
 
 def _name(text: str) -> str:

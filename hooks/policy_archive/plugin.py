@@ -269,17 +269,42 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             found = files.get_file_from_path(src)
             return (found or File(src, None, config.site_dir, config.use_directory_urls)).url
 
-        published = data.data_files(
-            self.policies.values(),
-            self.layout,
-            url,
-            self.dates,
-            site_url=config.site_url,
-            site_title=config.site_name,
-            count=self._diff_stats,
-            unified=self._unified_diff,
+        policies = [policy for policy in self.policies.values() if policy.versions]
+        # What a policy's data files are made from besides the policy (its files' addresses follow from it).
+        settings = fingerprint(
+            package_state(),
+            self.results.settings,
+            dict(self.config),
+            self.today,
+            config.site_url,
+            config.site_name,
+            config.use_directory_urls,
         )
-        for path, content in published.items():
+        for policy in policies:
+            shelf = self.store.shelf(f"{policy.path} (data)", fingerprint(settings, policy))
+            kept = shelf.kept_files() if shelf is not None else None
+            if kept is not None:
+                for path, stored in kept.items():
+                    files.append(StaticFile.generated(config, path, abs_src_path=str(stored)))
+                continue
+            made = data.policy_data_files(
+                policy,
+                self.layout,
+                url,
+                self.dates,
+                site_url=config.site_url,
+                site_title=config.site_name,
+                count=self._diff_stats,
+                unified=self._unified_diff,
+            )
+            if shelf is not None:
+                shelf.keep_files(made)
+            for path, content in made.items():
+                files.append(StaticFile.generated(config, path, content=content))
+        site = data.site_data_files(
+            policies, self.layout, url, self.dates, site_url=config.site_url, site_title=config.site_name
+        )
+        for path, content in site.items():
             files.append(StaticFile.generated(config, path, content=content))
         self.feeds_published = bool(config.site_url)
         self.site_url = config.site_url
