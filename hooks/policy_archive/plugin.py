@@ -418,6 +418,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.frames = Frames(env, config, self.nav, files)
         self.shelves: dict[str, Shelf | None] = {}
         self.links_seen: dict[str, dict[str, str | None]] = {}
+        self.folders_made: set[str] = set()
         self.site_state: str | None = None
         self.files_use_directory_urls = config.use_directory_urls
         return env
@@ -432,7 +433,10 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         policy, _ = self.archive_pages[file.src_uri]
         shelf = self._shelf(policy)
         target = file.abs_dest_path
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in self.folders_made:  # thousands of pages share a few hundred folders
+            os.makedirs(folder, exist_ok=True)
+            self.folders_made.add(folder)
         if shelf is not None and shelf.copy_to(file.dest_uri, target):
             return
         html = self._page_html(file)
