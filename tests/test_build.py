@@ -98,6 +98,10 @@ def test_archived_pages_stay_out_of_nav_and_search(site: Site, three_versions: l
     locations = built.search_locations()
     assert any(loc.startswith("privacy/") for loc in locations)
     assert not any("archive" in loc for loc in locations)
+    # Search engines still find every version through the sitemap.
+    sitemap = (built.site / "sitemap.xml").read_text()
+    for url in ("privacy/archive/", "privacy/archive/2024-01-15/", "privacy/archive/2025-06-30/changes/"):
+        assert f"<loc>https://policies.example/{url}</loc>" in sitemap, url
 
 
 def test_archive_pages_fill_the_theme_frame(site: Site, three_versions: list[str]) -> None:

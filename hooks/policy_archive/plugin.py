@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from . import changes, data, feeds, pages
 from .cache import ResultCache, package_state, text_key
@@ -422,6 +423,19 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.site_state: str | None = None
         self.files_use_directory_urls = config.use_directory_urls
         return env
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """Search engines find the archive through the site's sitemap, though MkDocs does not render its pages."""
+        if template_name != "sitemap.xml":
+            return context
+        archive = [file for file in self.files if isinstance(file, ArchivePage)]
+        for file in archive:
+            if file.page is None:
+                Page(None, file, config)  # what the sitemap reads: the address and the build date
+        context["pages"] = [*context["pages"], *archive]
+        return context
 
     def _linker(self, page: File) -> pages.Link:
         """Links from `page` to the files the site publishes, by their source paths."""
