@@ -143,14 +143,28 @@ def test_log_lists_versions_newest_first(repo: list[str], capsys: pytest.Capture
     lines = out.splitlines()
     assert lines[0] == "Privacy Policy (privacy.md): 3 versions, 4 revisions"
     table = [line.split() for line in lines[2:7]]
-    assert table[0] == ["EFFECTIVE", "STATUS", "DATE", "COMMIT", "+/-", "CHANGE", "NOTE"]
-    assert table[1][:4] == ["2026-03-01", "upcoming", "2025-11-20", repo[3][:10]]
+    assert table[0] == ["VERSION", "EFFECTIVE", "STATUS", "DATE", "COMMIT", "+/-", "CHANGE", "NOTE"]
+    assert table[1][:5] == ["2026-03-01", "2026-03-01", "upcoming", "2025-11-20", repo[3][:10]]
     assert table[1][-1] == "Cookies"
-    assert table[2][:4] == ["2024-06-01*", "current", "2024-06-01", repo[2][:10]]
-    assert table[3][:4] == ["2024-01-15", "past", "2024-01-12", repo[1][:10]]
-    assert table[3][4:] == ["+2", "-0", "(editorial)", "Typo"]
+    assert table[2][:5] == ["2024-06-01", "2024-06-01*", "current", "2024-06-01", repo[2][:10]]
+    assert table[3][:5] == ["2024-01-15", "2024-01-15", "past", "2024-01-12", repo[1][:10]]
+    assert table[3][5:] == ["+2", "-0", "(editorial)", "Typo"]
     assert table[4] == ["2024-01-10", repo[0][:10], "new", "First"]
     assert "* no effective date stated" in out
+
+
+def test_log_tells_two_versions_of_one_day_apart(
+    site: Site, repo: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.commit("2026-05-18T09:00:00+00:00", "Morning", **{"privacy.md": "# Privacy Policy\n\nMorning.\n"})
+    site.commit("2026-05-18T17:00:00+00:00", "Evening", **{"privacy.md": "# Privacy Policy\n\nEvening.\n"})
+
+    status, out, _ = run(capsys, "log", "docs/privacy.md")
+
+    assert status == 0
+    slugs = [line.split()[0] for line in out.splitlines()[3:5]]
+    assert slugs == ["2026-05-18-2", "2026-05-18"]
+    assert run(capsys, "diff", "docs/privacy.md", "2026-05-18", "2026-05-18-2")[0] == 0
 
 
 def test_log_accepts_a_path_inside_the_docs(repo: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -365,7 +365,8 @@ def cmd_log(project: Project, args: argparse.Namespace, out: TextIO) -> int:
     if not data["versions"]:
         out.write("No versions yet: commit the policy to start its archive.\n")
         return 0
-    rows = [["EFFECTIVE", "STATUS", "DATE", "COMMIT", "+/-", "CHANGE NOTE"]]
+    # VERSION is the slug `diff` takes: it tells apart two versions of one day (2024-01-15, 2024-01-15-2).
+    rows = [["VERSION", "EFFECTIVE", "STATUS", "DATE", "COMMIT", "+/-", "CHANGE NOTE"]]
     unstated = False
     for version in reversed(data["versions"]):
         for index, revision in enumerate(reversed(version["revisions"])):
@@ -379,6 +380,7 @@ def cmd_log(project: Project, args: argparse.Namespace, out: TextIO) -> int:
                 note += f" [snapshot: {revision['snapshot']['source'] or revision['snapshot']['file']}]"
             rows.append(
                 [
+                    version["slug"] if head else "",
                     effective if head else "",
                     version["status"] if head else "",
                     revision["day"],
