@@ -118,7 +118,8 @@ def test_archive_pages_fill_the_theme_frame(site: Site, three_versions: list[str
     # The table of contents and the skip link come from this version's own headings.
     toc = html.split('class="md-nav md-nav--secondary"')[1].split("</nav>")[0]
     assert "md-nav__list" not in toc  # the only heading is the title, which Material leaves out
-    assert '<a href="#privacy-policy" class="md-skip">' in html
+    # "Skip to content" leads to the banner that says the version is archived, not past it.
+    assert '<a href="#pa-banner" class="md-skip">' in html and 'id="pa-banner"' in html
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Privacy Policy: versions" href="../feed.xml">'
         in html

@@ -66,14 +66,24 @@ class Frames:
                 loader=jinja2.ChoiceLoader([jinja2.DictLoader({_TOC_PARTIAL: TOC}), env.loader])  # type: ignore[list-item]
             )
 
-    def page(self, *, url: str, title: str, content: str, toc: TableOfContents, head: str = "") -> str:
-        """The full HTML of a page at `url` (relative to the site's root, as `File.url`)."""
+    def page(
+        self,
+        *,
+        url: str,
+        title: str,
+        content: str,
+        toc: TableOfContents,
+        head: str = "",
+        skip_to: str | None = None,
+    ) -> str:
+        """The full HTML of a page at `url` (relative to the site's root, as `File.url`). The theme's "Skip to
+        content" link leads to the first heading, or to the element with the id `skip_to`."""
         pattern = url_pattern(url)
         parts = self._frame(pattern, bool(toc))
         values = {
             pattern: url,
             TITLE: escape(title),
-            SKIP: next(iter(toc)).id if toc else "",
+            SKIP: skip_to or (next(iter(toc)).id if toc else ""),
             TOC: self._toc_html(pattern, toc),
             HEAD: head,
             CONTENT: content,

@@ -25,6 +25,8 @@ Link = Callable[[str], str]
 PLACEHOLDER = "<!-- policy-archive:{} -->"
 BANNER = PLACEHOLDER.format("banner")
 POLICY_LIST = PLACEHOLDER.format("policies")
+BANNER_ID = "pa-banner"
+"""The banner of an archived version: where "Skip to content" leads, so no reader misses that it is old."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def banner_html(
     if len(version.revisions) > 1:
         lines.append(_editorial_revisions(policy, version, layout, link, dates))
     return (
-        f'<aside class="pa-banner pa-banner--{kind}" aria-label="{escape(status)}">\n'
+        f'<aside class="pa-banner pa-banner--{kind}" id="{BANNER_ID}" aria-label="{escape(status)}">\n'
         + "\n".join(lines)
         + "\n</aside>\n"
     )

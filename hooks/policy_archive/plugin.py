@@ -500,7 +500,12 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 f"{policy.title}: versions", _relative(feeds.feed_file(policy, self.layout), file)
             )
         return self.frames.page(
-            url=file.url, title=title, content=with_heading(title, html), toc=toc_of(toc), head=head
+            url=file.url,
+            title=title,
+            content=with_heading(title, html),
+            toc=toc_of(toc),
+            head=head,
+            skip_to=pages.BANNER_ID if f'id="{pages.BANNER_ID}"' in html else None,
         )
 
     def _heading(self, title: str) -> Rendered:
