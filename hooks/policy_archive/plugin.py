@@ -31,7 +31,7 @@ from .frames import Frames, toc_of, url_pattern, with_heading
 from .gitlog import FileHistory, HistoryUnavailable, RepoHistory, commits_since, read_history
 from .pagestore import PageStore, Shelf, fingerprint
 from .render import BlockRenderer, Rendered
-from .sitefiles import ArchivePage, LazyFile, StaticFile
+from .sitefiles import ArchivePage, LazyFile, StaticFile, forget_folders, make_folder_for
 from .snapshots import Snapshot, SnapshotError, read_snapshots
 from .versions import Draft, Policy, PublishedRevision, Version, build_date, build_policy, problem_commit
 from .workers import FAILURES, Workers
@@ -111,6 +111,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        forget_folders()
         history = self._history(Path(config.docs_dir))
         snapshots = self._snapshots(Path(config.config_file_path).parent / self.config.snapshots_dir)
         current = [f.src_uri for f in files.documentation_pages() if self.is_policy(f.src_uri)]
@@ -419,7 +420,6 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self.frames = Frames(env, config, self.nav, files)
         self.shelves: dict[str, Shelf | None] = {}
         self.links_seen: dict[str, dict[str, str | None]] = {}
-        self.folders_made: set[str] = set()
         self.site_state: str | None = None
         self.files_use_directory_urls = config.use_directory_urls
         return env
@@ -447,10 +447,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         policy, _ = self.archive_pages[file.src_uri]
         shelf = self._shelf(policy)
         target = file.abs_dest_path
-        folder = os.path.dirname(target)
-        if folder not in self.folders_made:  # thousands of pages share a few hundred folders
-            os.makedirs(folder, exist_ok=True)
-            self.folders_made.add(folder)
+        make_folder_for(target)
         if shelf is not None and shelf.copy_to(file.dest_uri, target):
             return
         html = self._page_html(file)
