@@ -20,7 +20,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 from urllib.parse import urljoin
@@ -321,25 +321,63 @@ def policy_data_files(
     unified: UnifiedDiffFunction = unified_diff,
 ) -> dict[str, bytes]:
     """The data files of one policy's archive: its versions.json, unified diffs, feed and sitemap."""
-    files = {
-        versions_file(policy, layout): dump(
+    makers = policy_data_makers(
+        policy,
+        layout,
+        url,
+        dates,
+        site_url=site_url,
+        site_title=site_title,
+        diff_path=diff_path,
+        count=count,
+        unified=unified,
+    )
+    return {path: make() for path, make in makers.items()}
+
+
+def policy_data_makers(
+    policy: Policy,
+    layout: Layout,
+    url: Url,
+    dates: DateFormatter,
+    *,
+    site_url: str | None,
+    site_title: str = "Policies",
+    diff_path: feeds.DiffPage | None = None,
+    count: StatsFunction = diff_stats,
+    unified: UnifiedDiffFunction = unified_diff,
+) -> dict[str, Callable[[], bytes]]:
+    """What `policy_data_files` gives, each file as a function that makes it: a site can list the files at
+    once and make each only when it writes it."""
+
+    def versions() -> bytes:
+        return dump(
             versions_json(policy, layout, url, dates, site_url=site_url, diff_path=diff_path, count=count)
         )
-    }
+
+    def version_diff(version: Version) -> bytes:
+        return version_unified_diff(policy, layout, version, unified).encode("utf-8")
+
+    def revision_diff(old: PublishedRevision, new: PublishedRevision) -> bytes:
+        return revision_unified_diff(policy, layout, old, new, unified).encode("utf-8")
+
+    makers: dict[str, Callable[[], bytes]] = {versions_file(policy, layout): versions}
     for version in policy.versions:
         path = unified_diff_file(policy, layout, version)
         if path:
-            files[path] = version_unified_diff(policy, layout, version, unified).encode("utf-8")
+            makers[path] = partial(version_diff, version)
     for old, new in revision_diffs(policy):
         path = layout.revision_diff_file(policy, new)
         if path:
-            files[path] = revision_unified_diff(policy, layout, old, new, unified).encode("utf-8")
+            makers[path] = partial(revision_diff, old, new)
     if site_url:
-        files[feeds.feed_file(policy, layout)] = feeds.policy_feed(
-            policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path
+        makers[feeds.feed_file(policy, layout)] = partial(
+            feeds.policy_feed, policy, layout, url, site_url, dates, author=site_title, diff_path=diff_path
         )
-        files[feeds.sitemap_file(policy, layout)] = feeds.archive_sitemap(policy, layout, url, site_url)
-    return files
+        makers[feeds.sitemap_file(policy, layout)] = partial(
+            feeds.archive_sitemap, policy, layout, url, site_url
+        )
+    return makers
 
 
 def site_data_files(

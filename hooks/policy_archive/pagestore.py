@@ -83,8 +83,10 @@ class Shelf:
             return False
         return True
 
-    def keep(self, name: str, content: str) -> None:
-        write_atomically(self.folder / _name(name), content.encode("utf-8"))
+    def keep(self, name: str, content: str | bytes) -> None:
+        write_atomically(
+            self.folder / _name(name), content.encode("utf-8") if isinstance(content, str) else content
+        )
 
     def note_links(self, seen: Mapping[str, str | None]) -> None:
         """Note the files the kept pages link to (by source path: their address, or None when missing)."""
@@ -98,14 +100,12 @@ class Shelf:
         links = self._links()
         return bool(links) and all(url_of(src) == url for src, url in links.items())
 
-    def keep_files(self, files: Mapping[str, bytes]) -> None:
-        """Keep a set of files under their site paths; the list of them is written last, once all are."""
-        for name, content in files.items():
-            write_atomically(self.folder / _name(name), content)
-        write_atomically(self.folder / _FILES, json.dumps(sorted(files)).encode("utf-8"))
+    def note_files(self, names: list[str]) -> None:
+        """Note that the files kept under these site paths are a whole set (written once all are kept)."""
+        write_atomically(self.folder / _FILES, json.dumps(sorted(names)).encode("utf-8"))
 
     def kept_files(self) -> dict[str, Path] | None:
-        """The files kept by `keep_files`, by site path; None unless all of them are there."""
+        """The whole set of files noted by `note_files`, by site path; None unless all of them are there."""
         try:
             names = json.loads((self.folder / _FILES).read_text(encoding="utf-8"))
         except (OSError, ValueError):

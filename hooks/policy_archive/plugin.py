@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 from collections.abc import Callable
@@ -112,6 +113,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         forget_folders()
+        self.workers: Workers[DiffKey] | None = None
         history = self._history(Path(config.docs_dir))
         snapshots = self._snapshots(Path(config.config_file_path).parent / self.config.snapshots_dir)
         current = [f.src_uri for f in files.documentation_pages() if self.is_policy(f.src_uri)]
@@ -208,7 +210,6 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             key, job = self._diff_job(view)
             if key not in jobs and not self.results.has(*key):
                 jobs[key] = job
-        self.workers = None
         if len(jobs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
             return
         try:
@@ -235,6 +236,9 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         return self.results.get(*key, lambda: _compute_diff(job))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for shelf, (names, pending) in self.data_pending.items():
+            if not pending:  # every file made and kept: the next build may copy them
+                shelf.note_files(names)
         for path, seen in self.links_seen.items():
             shelf = self.shelves.get(path)
             if shelf is not None:
@@ -250,7 +254,20 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             self.workers.stop()
 
     def _diff_stats(self, old: str, new: str) -> DiffStats:
-        return self.results.get("stats", (text_key(old), text_key(new)), lambda: diff_stats(old, new))
+        """The words a change added and removed: from its inline diff when one is computed anyway."""
+        parts = (text_key(old), text_key(new))
+
+        def count() -> DiffStats:
+            inline = ("inline", parts)
+            if self.workers is not None and inline in self.workers.waiting:
+                self.workers.collect(inline)
+            if self.results.has(*inline):
+                job = ("inline", old, new, self.markdown_options)
+                diff: DocumentDiff = self.results.get(*inline, lambda: _compute_diff(job))
+                return diff.stats
+            return diff_stats(old, new)
+
+        return self.results.get("stats", parts, count)
 
     def _unified_diff(self, old: str, new: str, old_label: str, new_label: str) -> str:
         return self.results.get(
@@ -272,6 +289,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             return (found or File(src, None, config.site_dir, config.use_directory_urls)).url
 
         policies = [policy for policy in self.policies.values() if policy.versions]
+        self.data_pending: dict[Shelf, tuple[list[str], set[str]]] = {}
         # What a policy's data files are made from besides the policy (its files' addresses follow from it).
         settings = fingerprint(
             package_state(),
@@ -289,7 +307,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 for path, stored in kept.items():
                     files.append(StaticFile.generated(config, path, abs_src_path=str(stored)))
                 continue
-            made = data.policy_data_files(
+            makers = data.policy_data_makers(
                 policy,
                 self.layout,
                 url,
@@ -299,10 +317,12 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
                 count=self._diff_stats,
                 unified=self._unified_diff,
             )
+            # Made as they are written, after the pages: the word counts come with the diffs by then.
+            pending = set(makers)
             if shelf is not None:
-                shelf.keep_files(made)
-            for path, content in made.items():
-                files.append(StaticFile.generated(config, path, content=content))
+                self.data_pending[shelf] = (list(makers), pending)
+            for path, make in makers.items():
+                files.append(LazyFile(config, path, partial(_made_and_kept, make, shelf, pending)))
         site = data.site_data_files(
             policies, self.layout, url, self.dates, site_url=config.site_url, site_title=config.site_name
         )
@@ -355,11 +375,17 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         self._add_changes(policy, files, config)
         self._add_redirects(policy, files, config)
 
+    def _stats_of(self, policy: Policy) -> dict[str, DiffStats]:
+        """Words added and removed by each version, by slug, counted once they are asked for: by then the
+        worker processes have mostly counted them with the diffs."""
+        if policy.path not in self.stats:
+            self.stats[policy.path] = {
+                new.slug: self._diff_stats(old.latest.body, new.latest.body)
+                for old, new in itertools.pairwise(policy.versions)
+            }
+        return self.stats[policy.path]
+
     def _add_changes(self, policy: Policy, files: Files, config: MkDocsConfig) -> None:
-        pairs = list(zip(policy.versions, policy.versions[1:], strict=False))
-        self.stats[policy.path] = {
-            new.slug: self._diff_stats(old.latest.body, new.latest.body) for old, new in pairs
-        }
         for view in changes.views(policy):
             self.diff_views.append(view)
             src = changes.view_page(self.layout, policy, view)
@@ -461,7 +487,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         if policy.path not in self.shelves:
             if self.site_state is None:
                 self.site_state = self._site_state()
-            key = fingerprint(self.site_state, policy, self.stats[policy.path])
+            key = fingerprint(self.site_state, policy)
             shelf = self.store.shelf(policy.path, key)
             if shelf is not None and not shelf.links_still_lead(self._url_of):
                 shelf.clear()  # a file its pages link to moved or appeared: they are made again
@@ -513,7 +539,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
         link = links.link
         title = pages.list_page_title(policy)
         heading = self._heading(title)
-        stats = self.stats[policy.path]
+        stats = self._stats_of(policy)
         listing = changes.timeline_svg(policy, stats, self.layout, link, self.dates, self.today)
         listing += pages.version_list_html(policy, stats, self.layout, link, self.dates)
         if self.feeds_published:
@@ -545,7 +571,7 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
     def _diff_html(self, policy: Policy, view: changes.DiffView, links: SiteLinks) -> str:
         link = links.link
         if view.kind == "side-by-side":
-            stats = self.stats[policy.path][view.new.slug]
+            stats = self._stats_of(policy)[view.new.slug]
             summary = changes.diff_summary_html(policy, view, stats, None, self.layout, link, self.dates)
             body: str = self._diff(view)
         else:
@@ -570,6 +596,17 @@ class PolicyArchivePlugin(BasePlugin[PolicyArchiveConfig]):
             href = _relative(feeds.feed_file(policy, self.layout), page.file)
             links.insert(0, feeds.autodiscovery_link(f"{policy.title}: versions", href))
         return output.replace("</head>", "\n".join(links) + "\n</head>", 1)
+
+
+def _made_and_kept(
+    make: Callable[[], bytes], shelf: Shelf | None, pending: set[str], file: LazyFile
+) -> bytes:
+    """A data file made as it is written, and kept for the next build."""
+    content = make()
+    if shelf is not None:
+        shelf.keep(file.src_uri, content)
+    pending.discard(file.src_uri)
+    return content
 
 
 def _raw_content(revision: PublishedRevision, _: LazyFile) -> bytes:
