@@ -138,6 +138,8 @@ class _Block(NamedTuple):  # a tuple, not a dataclass: documents have thousands 
     inline: bool
     table_head: str = ""
     """For table rows: the header and delimiter rows, to restart the table after a fold."""
+    columns: int = 0
+    """For tables: how many columns the header has; a row shows as many cells, whatever it has."""
 
 
 @lru_cache(maxsize=16)
@@ -155,6 +157,8 @@ class _BlockSplitter:
         self.blocks: list[_Block] = []
         self.blank_before = True
         self.in_list = False
+        self.list_detab = 0
+        """Indentation Python-Markdown strips from the lines of the list block being read."""
         self.table_head = ""
 
     def split(self) -> tuple[_Block, ...]:
@@ -180,18 +184,21 @@ class _BlockSplitter:
         has_fence = ("```" in text or "~~~" in text) and any(
             _FENCE_RE.match(line.lstrip(" >")) for line in text.split("\n")
         )
+        columns = _cell_count(self.table_head.split("\n")[0]) if group == "table" else 0
         # The key is the raw text: blocks that differ only in wrapping or numbering are
-        # paired as similar, and their word diff then finds them equal.
+        # paired as similar, and their word diff then finds them equal.  A table row is
+        # the same only in a table of as many columns: it shows that many cells.
         self.blocks.append(
             _Block(
                 kind,
                 text,
-                kind + "\x1f" + text,
+                f"{kind}{columns or ''}\x1f{text}",
                 group,
                 nested,
                 self.blank_before,
                 kind in _INLINE_KINDS and not has_fence,  # marks inside code would show as text
                 self.table_head if kind == "table_row" else "",
+                columns,
             )
         )
         return end
@@ -201,7 +208,10 @@ class _BlockSplitter:
         line = self.lines[index]
         indent = len(line) - len(line.lstrip(" "))
         if self.in_list:
-            if _ITEM_RE.match(line):
+            if _ITEM_RE.match(line) and not _RULE_RE.match(line):  # "- - -" is a rule, as outside lists
+                if self.blank_before:
+                    # Python-Markdown gives an indented block to the item at its depth, less that indentation.
+                    self.list_detab = indent - indent % _TAB_LENGTH
                 return self._scan_item(index, nested=indent >= _TAB_LENGTH)
             if indent >= _TAB_LENGTH:
                 return self._scan_list_continuation(index)
@@ -221,6 +231,7 @@ class _BlockSplitter:
             return self._add("rule", index, index + 1)
         if _ITEM_RE.match(line):
             self.in_list = True
+            self.list_detab = 0
             return self._scan_item(index, nested=False)
         if self._starts_table(index):
             return self._scan_table(index)
@@ -232,17 +243,35 @@ class _BlockSplitter:
         return self._scan_paragraph(index)
 
     def _scan_item(self, index: int, *, nested: bool) -> int:
+        """An item, up to the next item line, except one that Python-Markdown makes text of this item.
+
+        That is an item line indented two tab stops more than the item (after the
+        indentation of its block is stripped): no list, since none is one stop deeper.
+        """
+        item_indent = self._list_indent(self.lines[index])
         end = index + 1
-        while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
+        while end < len(self.lines) and self.lines[end].strip():
+            line = self.lines[end]
+            if _ITEM_RE.match(line) and self._list_indent(line) < item_indent + 2 * _TAB_LENGTH:
+                break
             end += 1
         return self._add("item", index, end, "list", nested)
 
+    def _list_indent(self, line: str) -> int:
+        """A line's indentation in its list block, as Python-Markdown reads it after stripping the block's."""
+        indent = len(line) - len(line.lstrip(" "))
+        return indent - self.list_detab if indent >= self.list_detab else indent
+
     def _scan_list_continuation(self, index: int) -> int:
-        """Indented content after a blank line inside a list item stays in the item."""
+        """Indented content after a blank line inside a list item stays in the item.
+
+        It is a paragraph up to the next blank line: as anywhere in Python-Markdown, a
+        list marker on a following line does not interrupt the paragraph but is its text.
+        """
         if _FENCE_RE.match(self.lines[index]):
             return self._add("code", index, self._fence_end(index), "list", True)
         end = index + 1
-        while end < len(self.lines) and self.lines[end].strip() and not _ITEM_RE.match(self.lines[end]):
+        while end < len(self.lines) and self.lines[end].strip():
             end += 1
         return self._add("paragraph", index, end, "list", True)
 
@@ -280,10 +309,13 @@ class _BlockSplitter:
             return False
         delimiter = self.lines[index + 1]
         after_heading = bool(self.blocks) and self.blocks[-1].kind == "heading"
+        # With fewer or more cells in the header than in the delimiter row, the tables extension sees text.
+        same_columns = _cell_count(self.lines[index]) == _cell_count(delimiter)
         return (
             "|" in delimiter
             and _TABLE_DELIMITER_RE.match(delimiter) is not None
             and (self.blank_before or after_heading)
+            and same_columns
         )
 
     def _scan_table(self, index: int) -> int:
@@ -389,10 +421,13 @@ _ATX_PARTS_RE = re.compile(
     r"(?P<pre>[ ]{0,3}#{1,6}[ ]*)(?P<body>.*?)(?P<post>(?:[ ]*\{[^{}]*\})?[ ]*#*[ ]*)$"  # "{#id}": attr_list
 )
 _CONTAINER_PARTS_RE = re.compile(r'(?P<pre>[^"]*"?)(?P<body>[^"]*)(?P<post>.*)$')
-_ITEM_PREFIX_RE = re.compile(r"[ ]*(?:[*+-]|\d+\.)[ ]+(?:\[[ xX]\][ ]+)?")
+# An item's text that starts with a list marker is a list inside the item ("1.  *   text"): both are structure.
+_ITEM_PREFIX_RE = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ ]+)+(?:\[[ xX]\][ ]+)?")
 _LINE_PREFIX_RE = re.compile(
     r"[ ]*(?:>[ ]?)*[ ]*(?P<marker>(?:[*+-]|\d+\.)[ ]+(?:\[[ xX]\][ ]+)?|#{1,6}[ ]+)?"
 )
+# Inside a paragraph a list marker is text (Python-Markdown lets no list interrupt one); a heading is not.
+_CONTINUATION_PREFIX_RE = re.compile(r"[ ]*(?:>[ ]?)*[ ]*(?P<marker>#{1,6}[ ]+)?")
 _CELL_BOUNDARY_RE = re.compile(r"\\.|`+|\|")
 
 
@@ -484,7 +519,7 @@ def _layout(kind: BlockKind, text: str) -> Iterator[tuple[Literal["struct", "sof
     pending_break = ""
     starts_block = kind == "container"
     for line in lines[1:]:
-        prefix = _LINE_PREFIX_RE.match(line)
+        prefix = (_LINE_PREFIX_RE if starts_block or pending_break else _CONTINUATION_PREFIX_RE).match(line)
         assert prefix is not None
         body = line[prefix.end() :]
         if not body.strip():
@@ -503,20 +538,34 @@ def _layout(kind: BlockKind, text: str) -> Iterator[tuple[Literal["struct", "sof
         yield "struct", pending_break
 
 
-def _row_layout(line: str) -> Iterator[tuple[Literal["struct", "body"], str]]:
-    """Cells of a table row; pipes in code spans or escaped pipes are cell text."""
-    boundaries = []
+def _cell_pipes(line: str) -> list[int]:
+    """Positions of the pipes that separate a table row's cells (not those in code or escaped)."""
+    pipes = []
     position = 0
     while (match := _CELL_BOUNDARY_RE.search(line, position)) is not None:
         position = match.end()
         if match.group() == "|":
-            boundaries.append(match.start())
+            pipes.append(match.start())
         elif match.group().startswith("`"):
             closing = line.find(match.group(), position)
             if closing >= 0:
                 position = closing + len(match.group())
+    return pipes
+
+
+def _cell_count(line: str) -> int:
+    """Cells in a table row, not counting the empty ones outside its border pipes."""
+    row = line.strip(" ")
+    pipes = _cell_pipes(row)
+    leading = bool(pipes) and pipes[0] == 0
+    trailing = bool(pipes) and pipes[-1] == len(row) - 1 and (len(pipes) > 1 or not leading)
+    return len(pipes) + 1 - leading - trailing
+
+
+def _row_layout(line: str) -> Iterator[tuple[Literal["struct", "body"], str]]:
+    """Cells of a table row; pipes in code spans or escaped pipes are cell text."""
     cell_start = 0
-    for pipe in [*boundaries, len(line)]:
+    for pipe in [*_cell_pipes(line), len(line)]:
         cell = line[cell_start:pipe]
         stripped = cell.strip()
         if stripped:
@@ -769,7 +818,7 @@ def _similarity(old: _Block, new: _Block) -> float:
     Headings and table headers of a replaced region always pair: a renamed heading
     reads better than a removed and an added one, and a table needs one header row.
     """
-    if old.kind != new.kind or not (old.inline and new.inline):
+    if old.kind != new.kind or old.columns != new.columns or not (old.inline and new.inline):
         return 0.0
     floor = _SIMILARITY_THRESHOLD if old.kind in ("heading", "table_head") else 0.0
     old_words, old_counts = _word_profile(old.text)
@@ -1153,13 +1202,20 @@ def _decorate(chunk: _Chunk, side: Side, rendered: str, anchors: Mapping[int, st
     assert block is not None
     if chunk.standalone:
         return _wrap_block(visible[0], block, rendered, anchors.get(id(visible[0])))
+    marked: list[_Entry | None]
     if block.group == "list":
         rendered = _continue_numbering(chunk, rendered, side)
         pattern, prefix = _LIST_ITEM_TAG_RE, "pa-item"
-        marked = [entry for entry in visible if entry.block.kind == "item"]
+        # An item that starts with two markers ("1.  *   text") renders as two <li>: mark the outer one.
+        marked = [
+            slot
+            for entry in visible
+            if entry.block.kind == "item"
+            for slot in [entry, *[None] * (_list_markers(entry.old if side == "old" else entry.block) - 1)]
+        ]
     else:
         pattern, prefix = _TABLE_ROW_TAG_RE, "pa-row"
-        marked = visible
+        marked = list(visible)
     repeated_head = block.kind == "table_row"  # _chunk_markdown repeated the table's header
     tags = pattern.findall(rendered)
     body_tags = tags[repeated_head:]
@@ -1169,7 +1225,7 @@ def _decorate(chunk: _Chunk, side: Side, rendered: str, anchors: Mapping[int, st
         return rendered
     decorated = [
         tag
-        if entry.status == "equal"
+        if entry is None or entry.status == "equal"
         else _set_attributes(tag, _classes(prefix, entry), anchors.get(id(entry)))
         for tag, entry in zip(body_tags, marked, strict=False)  # a spare empty row stays as it is
     ]
@@ -1177,6 +1233,14 @@ def _decorate(chunk: _Chunk, side: Side, rendered: str, anchors: Mapping[int, st
         decorated.insert(0, _set_attributes(tags[0], "pa-row pa-row--repeated", None))
     replacements = iter(decorated + body_tags[len(marked) :])
     return pattern.sub(lambda _: next(replacements), rendered)
+
+
+def _list_markers(block: _Block | None) -> int:
+    """How many list markers an item starts with: each opens a list item."""
+    assert block is not None
+    prefix = _ITEM_PREFIX_RE.match(block.text)
+    assert prefix is not None
+    return len(_ITEM_RE.findall(prefix.group()))
 
 
 def _classes(prefix: str, entry: _Entry) -> str:
