@@ -461,7 +461,9 @@ def _tokenize(kind: BlockKind, text: str) -> tuple[_Token, ...]:
         if part_kind == "struct":
             structure += part_text
             continue
-        if structure:
+        # A block starts with structure, if only an empty one, so that its leading
+        # structure ("### ", "- ") aligns with the other version's and is written first.
+        if structure or not tokens:
             tokens.extend(_tokenize_segment(segment))
             segment = []
             tokens.append(_structure_token(structure))
@@ -473,8 +475,7 @@ def _tokenize(kind: BlockKind, text: str) -> tuple[_Token, ...]:
                 (match.lastgroup or "punct", match.group()) for match in _INLINE_RE.finditer(part_text)
             )
     tokens.extend(_tokenize_segment(segment))
-    if structure:
-        tokens.append(_structure_token(structure))
+    tokens.append(_structure_token(structure))  # and ends with it: a Setext underline aligns with none
     return tuple(tokens)
 
 
