@@ -16,6 +16,10 @@ The merged result is written back as Markdown with ``<ins>``/``<del>`` placed on
 where they cannot break Markdown syntax (never across a table pipe, a list marker
 or a blank line; always inside emphasis and link text) and rendered by
 Python-Markdown with the site's own extensions, so the diff looks like the page.
+For that the tokenizer reads blocks and emphasis as Python-Markdown does: asterisks
+and underscores that are text are written escaped, so that no mark next to them
+makes them emphasis, and a block whose emphasis it cannot be sure of is shown
+removed and added rather than marked word by word.
 
 Nothing here imports MkDocs: callers pass plain strings and extension names.
 Front matter is the caller's business and must be stripped before calling.
@@ -371,14 +375,18 @@ class _BlockSplitter:
 
 # --------------------------------------------------------------------------- tokens
 
-_WORD, _SPACE, _PUNCT, _ATOM, _MARKUP, _STRUCT = range(6)
+_WORD, _SPACE, _PUNCT, _LITERAL, _UNSURE, _ATOM, _MARKUP, _STRUCT = range(8)
+# _LITERAL: asterisks or underscores that are text, written escaped so that no mark next
+# to them can make them emphasis.  _UNSURE: a run of them whose pairing the tokenizer
+# cannot tell; a block with one is not compared word by word.
 # Tokens a reader sees change; whitespace alone is never worth a mark.
-_SIGNIFICANT = frozenset({_WORD, _PUNCT, _ATOM})
+_SIGNIFICANT = frozenset({_WORD, _PUNCT, _LITERAL, _UNSURE, _ATOM})
 # Tokens that must never sit inside <ins>/<del>: Markdown structure and raw HTML tags.
 # They are written from the version being shown, unmarked.
 _UNMARKABLE = frozenset({_MARKUP, _STRUCT})
 
 _WORD_RE = re.compile(r"\w+")
+_WORD_CHARACTER_RE = re.compile(r"\w")
 _INLINE_RE = re.compile(
     r"""
       (?P<escape>\\[!-/:-@\[-`{-~])
@@ -394,7 +402,7 @@ _INLINE_RE = re.compile(
     | (?P<close>\](?:\([ ]*(?:<[^<>]*>|(?:[^()\s]|\([^()\s]*\))*)(?:[ ]+(?:"[^"]*"|'[^']*'))?[ ]*\)
                    |\[[^\]]*\])?)
     | (?P<delimiter>\*+|_+|~+|=+|\^+)
-    | (?P<word>\w+)
+    | (?P<word>[^\W_]+(?:_+[^\W_]+)*)  # underscores at a word's ends can be emphasis
     | (?P<space>\s+)
     | (?P<punct>[^\w\s\\`<&!\[\]*_~=^]+|.)
     """,
@@ -583,10 +591,15 @@ def _row_layout(line: str) -> Iterator[tuple[Literal["struct", "body"], str]]:
 
 def _tokenize_segment(pieces: list[tuple[str, str]]) -> list[_Token]:
     """Turn lexed pieces into tokens, pairing brackets and emphasis into enclosing spans."""
-    partner = _pair_links(pieces)
-    partner.update(_pair_emphasis(pieces, partner))
+    links = _pair_links(pieces)
+    emphasis, unsure = _pair_emphasis(pieces, links)
+    likely = links | emphasis
+    # Unsure of the emphasis, keep every piece as written and in order, without spans:
+    # a mark then runs over the whole text as the source has it, links and all.
+    partner = {} if unsure else likely
     tokens: list[_Token] = []
     open_spans: list[_Span] = []
+    after_word = False  # a word right after another, with only emphasis or a bracket between, reads as one
     for index, (group, text) in enumerate(pieces):
         other = partner.get(index)
         if other is not None:
@@ -601,15 +614,21 @@ def _tokenize_segment(pieces: list[tuple[str, str]]) -> list[_Token]:
             continue
         spans = tuple(open_spans)
         span_keys = tuple(span.key for span in spans)
+        glued = after_word
+        if index not in likely:  # what is likely emphasis does not show (if unsure, as counting goes)
+            after_word = group == "word"
         if group == "space":
             tokens.append(_Token(_SPACE, text, (" ", span_keys), spans, 0))
         elif group == "word":
-            tokens.append(_Token(_WORD, text, (text, span_keys), spans, 1))
+            tokens.append(_Token(_WORD, text, (text, span_keys), spans, 0 if glued else 1))
         elif group == "markup":
             tokens.append(_Token(_MARKUP, text, (text, span_keys), spans, 0))
         elif group in _ATOM_GROUPS:
             visible = text.strip("`") if group == "code" else text[1:-1] if group == "autolink" else ""
             tokens.append(_Token(_ATOM, text, (text, span_keys), spans, len(_WORD_RE.findall(visible))))
+        elif group == "delimiter" and text[0] in "*_":
+            kind, written = (_UNSURE, text) if unsure else (_LITERAL, "\\" + "\\".join(text))
+            tokens.append(_Token(kind, written, (text, span_keys), spans, 0))
         else:
             tokens.append(_Token(_PUNCT, text, (text, span_keys), spans, 0))
     return tokens
@@ -630,57 +649,160 @@ def _pair_links(pieces: list[tuple[str, str]]) -> dict[int, int]:
     return partner
 
 
-def _pair_emphasis(pieces: list[tuple[str, str]], links: dict[int, int]) -> dict[int, int]:
-    """CommonMark-style delimiter matching, kept inside link text so spans nest."""
+def _pair_emphasis(pieces: list[tuple[str, str]], links: dict[int, int]) -> tuple[dict[int, int], bool]:
+    """Pair emphasis delimiters as Python-Markdown does, and say whether unsure of any.
+
+    Emphasis pairs within the text outside links and within each link's text apart.
+    """
     partner: dict[int, int] = {}
+    unsure = False
+    for frame in _frames(pieces, links):
+        frame_partner, frame_unsure = _pair_frame(pieces, links, frame)
+        partner.update(frame_partner)
+        unsure = unsure or frame_unsure
+    return partner, unsure
+
+
+def _frames(pieces: list[tuple[str, str]], links: dict[int, int]) -> list[list[int]]:
+    """Indexes of the pieces outside links, then of each link's text (without its brackets)."""
     frames: list[list[int]] = [[]]
-    for index, (group, text) in enumerate(pieces):
-        if index in links:
-            if links[index] > index:
-                frames.append([])
-            else:
-                frames.pop()
-            continue
-        if group != "delimiter" or text not in _EMPHASIS:
-            continue
-        before = pieces[index - 1][1][-1:] if index else " "
-        after = pieces[index + 1][1][:1] if index + 1 < len(pieces) else " "
-        before = before or " "
-        after = after or " "
-        left_flanking = not after.isspace() and (
-            after.isalnum() or after == "_" or before.isspace() or not (before.isalnum() or before == "_")
-        )
-        right_flanking = not before.isspace() and (
-            before.isalnum() or before == "_" or after.isspace() or not (after.isalnum() or after == "_")
-        )
-        if text[0] == "_":  # no intraword emphasis with underscores
-            can_open = left_flanking and not (right_flanking and before.isalnum())
-            can_close = right_flanking and not (left_flanking and after.isalnum())
+    open_frames = [frames[0]]
+    for index in range(len(pieces)):
+        if index not in links:
+            open_frames[-1].append(index)
+        elif links[index] > index:
+            frames.append([])
+            open_frames.append(frames[-1])
         else:
-            can_open, can_close = left_flanking, right_flanking
-        stack = frames[-1]
+            open_frames.pop()
+    return frames
+
+
+def _pair_frame(
+    pieces: list[tuple[str, str]], links: dict[int, int], frame: list[int]
+) -> tuple[dict[int, int], bool]:
+    """Pair the delimiter runs of one text, and whether Python-Markdown might read them otherwise.
+
+    A closing run pairs with the latest open run of its character, which drops the
+    runs opened after that one.  Runs of ``*`` or ``_`` of different lengths pair in
+    Python-Markdown in ways of its own ("rule of 3"): the text is then unsure.
+    """
+    partner: dict[int, int] = {}
+    unsure = False
+    stack: list[int] = []
+    for index in frame:
+        group, text = pieces[index]
+        if group != "delimiter":
+            continue
+        can_open, can_close = _delimiter_roles(
+            text[0], _neighbour(pieces, links, index, -1), _neighbour(pieces, links, index, 1)
+        )
+        if text[0] in "*_" and (
+            _next_to_line_break(pieces, index, -1) or _next_to_line_break(pieces, index, 1)
+        ):
+            unsure = True  # a hard line break is a tag to Python-Markdown, or not, after the indentation
+            continue
+        if text not in _EMPHASIS:  # "****": Python-Markdown may pair parts of it
+            unsure = unsure or (text[0] in "*_" and (can_open or can_close))
+            continue
         if can_close:
-            same_delimiter = (
-                position for position in reversed(range(len(stack))) if pieces[stack[position]][1] == text
+            same_character = (
+                position
+                for position in reversed(range(len(stack)))
+                if pieces[stack[position]][1][0] == text[0]
             )
-            opener_position = next(same_delimiter, None)
-            if opener_position is not None:
-                opener = stack[opener_position]
+            opener_position = next(same_character, None)
+            if opener_position is not None and pieces[stack[opener_position]][1] == text:
+                partner[stack[opener_position]] = index
+                partner[index] = stack[opener_position]
                 del stack[opener_position:]
-                partner[opener] = index
-                partner[index] = opener
                 continue
+            unsure = unsure or (opener_position is not None and text[0] in "*_")
         if can_open:
             stack.append(index)
-    return partner
+    return partner, unsure or _garbled(pieces, frame, partner, stack)
+
+
+def _garbled(
+    pieces: list[tuple[str, str]], frame: list[int], partner: dict[int, int], unpaired: list[int]
+) -> bool:
+    """Whether Python-Markdown (3.11) mangles this text's emphasis: it loses or moves characters.
+
+    After a run that stays unpaired, it finds the emphasis that follows in one pass
+    and then expects each next ``*`` or ``_`` to start the next emphasis: another
+    asterisk or underscore before the last one (``_a **b** c_d **e**``) upsets it.
+    """
+    first = next((index for index in unpaired if pieces[index][1][0] in "*_"), None)
+    if first is None:
+        return False
+    outermost: list[int] = []
+    for index in frame:
+        if (
+            index > first
+            and partner.get(index, -1) > index
+            and (not outermost or index > partner[outermost[-1]])
+        ):
+            outermost.append(index)
+    return len(outermost) > 1 and any(
+        first < index < outermost[-1]
+        and index not in partner
+        and pieces[index][0] in ("delimiter", "word")
+        and ("*" in pieces[index][1] or "_" in pieces[index][1])
+        for index in frame
+    )
+
+
+# What Python-Markdown's inline patterns leave of a code span, link, tag or entity when
+# they reach emphasis: a placeholder, neither space nor part of a word.
+_PLACEHOLDER = "\x03"
+_PLACEHOLDER_GROUPS = _ATOM_GROUPS | {"markup"}
+
+
+def _neighbour(pieces: list[tuple[str, str]], links: dict[int, int], index: int, step: int) -> str:
+    """The character before (``step=-1``) or after a piece as emphasis sees it; "" at the text's edge."""
+    at = index + step
+    if not 0 <= at < len(pieces):
+        return ""
+    group, text = pieces[at]
+    if at in links:  # the bracket of the link around the piece is an edge; another link is a placeholder
+        return "" if (links[at] > at) == (step < 0) else _PLACEHOLDER
+    if group in _PLACEHOLDER_GROUPS:
+        return _PLACEHOLDER
+    return text[-1:] if step < 0 else text[:1]
+
+
+def _next_to_line_break(pieces: list[tuple[str, str]], index: int, step: int) -> bool:
+    """Whether the whitespace before (``step=-1``) or after a piece holds a hard line break."""
+    spaces = []
+    at = index + step
+    while 0 <= at < len(pieces) and pieces[at][0] == "space":
+        spaces.append(pieces[at][1])
+        at += step
+    return "  \n" in "".join(spaces[::step])
+
+
+def _delimiter_roles(character: str, before: str, after: str) -> tuple[bool, bool]:
+    """Whether a delimiter run can open and close emphasis, by Python-Markdown's rules.
+
+    Asterisks open before anything but space and close after anything but space;
+    underscores ("smart") also never open after, or close before, a letter or digit.
+    """
+    can_open = bool(after) and not after.isspace()
+    can_close = bool(before) and not before.isspace()
+    if character == "_":
+        can_open = can_open and not _WORD_CHARACTER_RE.match(before)
+        can_close = can_close and not _WORD_CHARACTER_RE.match(after)
+    return can_open, can_close
 
 
 def _plain_text(tokens: Sequence[_Token]) -> str:
     """Heading text as a reader sees it, for the list of changed sections."""
     parts = []
     for token in tokens:
-        if token.kind in (_WORD, _SPACE, _PUNCT):
+        if token.kind in (_WORD, _SPACE, _PUNCT, _UNSURE):
             parts.append(token.text)
+        elif token.kind == _LITERAL:
+            parts.append(token.key[0])  # as written, not escaped
         elif token.kind == _ATOM:
             if token.text.startswith("`"):
                 parts.append(token.text.strip("`").strip())
@@ -766,7 +888,7 @@ def _pair_region(old: Sequence[_Block], new: Sequence[_Block]) -> list[_Entry]:
         entries.extend(_Entry("removed", block, None) for block in old[old_next:old_index])
         entries.extend(_Entry("added", None, block) for block in new[new_next:new_index])
         if old_index < len(old):
-            entries.append(_compare_pair(old[old_index], new[new_index]))
+            entries.extend(_compare_pair(old[old_index], new[new_index]))
         old_next, new_next = old_index + 1, new_index + 1
     return entries
 
@@ -836,12 +958,19 @@ def _similarity(old: _Block, new: _Block) -> float:
     return max(ratio, floor) if ratio >= _SIMILARITY_THRESHOLD else floor
 
 
-def _compare_pair(old: _Block, new: _Block) -> _Entry:
-    """An edited block, or an equal one if only spacing or Markdown structure changed."""
-    edits = _diff_tokens(_tokenize(old.kind, old.text), _tokenize(new.kind, new.text))
-    if any(edit.op != "equal" and not edit.quiet for edit in edits):
-        return _Entry("changed", old, new, edits)
-    return _Entry("equal", old, new)
+def _compare_pair(old: _Block, new: _Block) -> list[_Entry]:
+    """An edited block, or an equal one if only spacing or Markdown structure changed.
+
+    Words are marked only where the tokenizer knows the emphasis: else the old block
+    is shown removed and the new one added.
+    """
+    old_tokens, new_tokens = _tokenize(old.kind, old.text), _tokenize(new.kind, new.text)
+    edits = _diff_tokens(old_tokens, new_tokens)
+    if not any(edit.op != "equal" and not edit.quiet for edit in edits):
+        return [_Entry("equal", old, new)]
+    if any(token.kind == _UNSURE for token in (*old_tokens, *new_tokens)):
+        return [_Entry("removed", old, None), _Entry("added", None, new)]
+    return [_Entry("changed", old, new, edits)]
 
 
 def _diff_tokens(old: Sequence[_Token], new: Sequence[_Token]) -> tuple[_Edit, ...]:
@@ -1014,41 +1143,81 @@ def _emit(edits: Sequence[_Edit], side: Side, first_mark_attributes: str = "") -
     mark is closed, the span is closed or opened, and the mark reopened.  So
     ``**a b**`` -> ``**a c**`` becomes ``**a <del>b</del><ins>c</ins>**``, and a link
     whose target changed is written twice, old (deleted) and new (inserted).
+    Unmarked whitespace goes between the spans that close and those that open
+    around it: emphasis never ends after a space nor starts before one.  A span
+    continues over tokens of the other version with a span of the same kind, but
+    not over the next span of its own version (``__a__ **b**`` stays two).
     """
     out: list[str] = []
+    spacing: list[str] = []
     open_spans: list[_Span] = []
+    opened_by_new: list[bool] = []
     open_mark: str | None = None
+    last_kind: int | None = None
     for edit in edits:
         token = edit.new if edit.op == "insert" or (edit.op == "equal" and side != "old") else edit.old
         plain = edit.quiet or token is None or token.kind in _UNMARKABLE
         hidden_side = "insert" if side == "old" else "delete"
         if edit.op == hidden_side and (side != "inline" or plain):
+            if side == "inline" and token is not None and token.kind == _STRUCT:
+                spacing.append(" ")  # the words of two removed cells stay apart without their pipe
             continue
         assert token is not None
         mark = None if edit.op == "equal" or plain else _MARK_TAGS[edit.op]
+        if token.kind == _SPACE and mark is None:
+            spacing.append(token.text)
+            continue
+        from_new = token is edit.new
         shared = 0
         while (
             shared < min(len(open_spans), len(token.spans))
             and open_spans[shared].key == token.spans[shared].key
+            and (open_spans[shared] is token.spans[shared] or opened_by_new[shared] != from_new)
         ):
             shared += 1
         if open_mark and (open_mark != mark or shared < len(open_spans) or shared < len(token.spans)):
-            out.append(f"</{open_mark}>")
+            out.append(_edge_padding(last_kind, token.kind) + f"</{open_mark}>")
             open_mark = None
         while len(open_spans) > shared:
             out.append(open_spans.pop().closer)
+            opened_by_new.pop()
+        out.extend(spacing)
+        spacing.clear()
         for span in token.spans[shared:]:
+            if any(outer.opener[0] == span.opener[0] for outer in open_spans) and not _ends_in_space(out):
+                # "**a **b** c**": after a mark instead of a space, the inner "**" would close the outer.
+                out.append(" ")
             out.append(span.opener)
             open_spans.append(span)
+            opened_by_new.append(from_new)
         if mark and not open_mark:
-            out.append(f'<{mark} class="pa-mark"{first_mark_attributes}>')
+            out.append(
+                f'<{mark} class="pa-mark"{first_mark_attributes}>' + _edge_padding(token.kind, last_kind)
+            )
             first_mark_attributes = ""
             open_mark = mark
         out.append(token.text)
+        last_kind = token.kind
     if open_mark:
-        out.append(f"</{open_mark}>")
+        out.append(_edge_padding(last_kind, None) + f"</{open_mark}>")
     out.extend(span.closer for span in reversed(open_spans))
+    out.extend(spacing)
     return "".join(out)
+
+
+def _ends_in_space(out: list[str]) -> bool:
+    """Whether the Markdown written so far ends with whitespace (or is empty)."""
+    last = next((text for text in reversed(out) if text), " ")
+    return last[-1].isspace()
+
+
+def _edge_padding(inside: int | None, outside: int | None) -> str:
+    """A space between a mark and unsure asterisks or underscores at the edge of their text.
+
+    Python-Markdown reads a run at the start or end of a text (``outside`` is
+    structure or nothing) as it reads one next to a space, not as one next to a tag.
+    """
+    return " " if inside == _UNSURE and outside in (None, _STRUCT) else ""
 
 
 def _whole_block_edits(block: _Block, op: EditOp) -> tuple[_Edit, ...]:
