@@ -1253,7 +1253,6 @@ _FOLD_SUMMARY_ONE = "1 unchanged paragraph"
 _LIST_ITEM_TAG_RE = re.compile(r"<li\b[^>]*>")
 _TABLE_ROW_TAG_RE = re.compile(r"<tr\b[^>]*>")
 _ORDERED_LIST_TAG_RE = re.compile(r"<ol\b")
-_INDENT_RE = re.compile(rf"^ {{1,{_TAB_LENGTH}}}", re.MULTILINE)
 _HEADING_ID_RE = re.compile(r"(<h[1-6]\b[^>]*?) id=\"[^\"]*\"")
 # Side by side, removed blocks share a row with the added blocks that follow them.
 _SHARED_ROW_STATES = frozenset({("removed", "removed"), ("removed", "added"), ("added", "added")})
@@ -1281,21 +1280,28 @@ def _chunks(entries: Sequence[_Entry], folds: Sequence[int | None]) -> list[_Chu
     for entry, fold in zip(entries, folds, strict=True):
         block = entry.block
         previous = chunks[-1] if chunks else None
+        detached = previous is not None and _detached(previous.entries[-1], entry)
         continues = (
             previous is not None
             and not previous.standalone
             and previous.fold == fold
             and block.group == previous.entries[-1].block.group
             and block.kind != "table_head"
+            and not detached
         )
         if continues:
             assert previous is not None
             previous.entries.append(entry)
         else:
-            follows_list = previous is not None and previous.entries[-1].block.group == "list"
+            # Nested content continues a list, not a paragraph of a list shown on its own.
+            follows_list = (
+                previous is not None
+                and not previous.standalone
+                and previous.entries[-1].block.group == "list"
+            )
             if block.group != "list" or not follows_list:
                 items_in_list = 0
-            orphan = block.nested and not follows_list
+            orphan = block.nested and (detached or not follows_list)
             chunks.append(
                 _Chunk(
                     [entry],
@@ -1308,6 +1314,23 @@ def _chunks(entries: Sequence[_Entry], folds: Sequence[int | None]) -> list[_Chu
         if block.kind == "item" and not block.nested:
             items_in_list += 1
     return chunks
+
+
+def _detached(before: _Entry, entry: _Entry) -> bool:
+    """Whether a nested block, written after a block of the other version, would lose its list.
+
+    Nested more than one level below that block, Python-Markdown would read it as
+    code or as text of that block: it is then shown on its own.
+    """
+    if not entry.block.nested or _written_versions(before) & _written_versions(entry):
+        return False
+    allowed = _indentation(before.block.text) // _TAB_LENGTH * _TAB_LENGTH + _TAB_LENGTH
+    return _indentation(entry.block.text) > allowed
+
+
+def _indentation(text: str) -> int:
+    """Spaces before a block's first line."""
+    return len(text) - len(text.lstrip(" "))
 
 
 def _anchor_carrier(chunk: _Chunk, entry: _Entry) -> Literal["wrapper", "tag", "mark"] | None:
@@ -1342,17 +1365,43 @@ def _chunk_markdown(chunk: _Chunk, side: Side, anchors: Mapping[int, str]) -> st
     assert first is not None
     if first.kind == "table_row":
         parts.append(first.table_head + "\n")  # a table cut by a fold needs its header again
-    for index, entry in enumerate(visible):
+    previous: _Entry | None = None
+    for entry in visible:
         block = entry.old if side == "old" else entry.block
         assert block is not None
-        if index:
-            parts.append("\n\n" if block.blank_before and block.group != "table" else "\n")
+        if previous:
+            # A paragraph takes the lines after it in (a removed one the items added after it), and
+            # an item may take an item of the other version that is indented less.
+            separate = (
+                block.blank_before
+                or (previous.old if side == "old" else previous.block).kind == "paragraph"
+                or (side == "inline" and not _written_versions(previous) & _written_versions(entry))
+            )
+            parts.append("\n\n" if separate and block.group != "table" else "\n")
+        previous = entry
         anchor = anchors.get(id(entry)) if _anchor_carrier(chunk, entry) == "mark" else None
         # A block without an element of its own says on its first mark what happened to it.
         attributes = f' id="{anchor}" data-pa-block="{entry.status}"' if anchor else ""
         parts.append(_entry_markdown(entry, side, wrapped=chunk.standalone, first_mark_attributes=attributes))
     text = "".join(parts)
-    return _INDENT_RE.sub("", text) if chunk.dedent else text
+    # Nested content first in a chunk has no item before it: in the inline view its item
+    # moved or is of the other version, in a column it may be missing (removed), or the
+    # old block may be nested where the new is not.  Unindented, it renders as a list.
+    if not (chunk.dedent or first.nested):
+        return text
+    spaces = max(
+        _indentation(first.text), _TAB_LENGTH
+    )  # a tab stop at least: the other version's may be nested
+    return re.sub(rf"^ {{1,{spaces}}}", "", text, flags=re.MULTILINE)
+
+
+def _written_versions(entry: _Entry) -> set[str]:
+    """Which versions the inline view writes a block as: both where its text did not change."""
+    if entry.status == "removed":
+        return {"old"}
+    if entry.status == "equal" and entry.old is not None and entry.old.text == entry.block.text:
+        return {"old", "new"}
+    return {"new"}
 
 
 def _set_attributes(tag: str, classes: str, anchor: str | None) -> str:
