@@ -149,12 +149,17 @@ def test_editorial_revisions_open_from_the_banner(open_page: Callable[..., Opene
 
     revisions.locator("summary").click()
 
-    links = revisions.get_by_role("link")
-    expect(links.first).to_be_visible()
-    for link, day in zip(links.all(), ["2024-02-01", "2024-01-10"], strict=True):
+    raws = revisions.get_by_role("link", name="raw")
+    expect(raws.first).to_be_visible()
+    for link, day in zip(raws.all(), ["2024-02-01", "2024-01-10"], strict=True):
         href = link.evaluate("a => a.href")
         assert href == served.url(f"privacy/archive/raw/{day}.md")
         assert page.request.get(href).body() == served.committed(served.commits[day])
+    # Each revision's change, the editorial fix included, as a unified diff of the Markdown.
+    for link in revisions.get_by_role("link", name="diff").all():
+        href = link.evaluate("a => a.href")
+        assert href.endswith(".md.diff")
+        assert page.request.get(href).text().startswith("--- privacy/archive/raw/")
 
 
 def test_version_list_is_newest_first_and_links_every_version(
