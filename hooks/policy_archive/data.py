@@ -287,52 +287,24 @@ def data_files(
     policies = [policy for policy in policies if policy.versions]
     files: dict[str, bytes] = {}
     for policy in policies:
-        files.update(
-            policy_data_files(
-                policy,
-                layout,
-                url,
-                dates,
-                site_url=site_url,
-                site_title=site_title,
-                diff_path=diff_path,
-                count=count,
-                unified=unified,
-            )
+        makers = policy_data_makers(
+            policy,
+            layout,
+            url,
+            dates,
+            site_url=site_url,
+            site_title=site_title,
+            diff_path=diff_path,
+            count=count,
+            unified=unified,
         )
+        files.update((path, make()) for path, make in makers.items())
     files.update(
         site_data_files(
             policies, layout, url, dates, site_url=site_url, site_title=site_title, diff_path=diff_path
         )
     )
     return files
-
-
-def policy_data_files(
-    policy: Policy,
-    layout: Layout,
-    url: Url,
-    dates: DateFormatter,
-    *,
-    site_url: str | None,
-    site_title: str = "Policies",
-    diff_path: feeds.DiffPage | None = None,
-    count: StatsFunction = diff_stats,
-    unified: UnifiedDiffFunction = unified_diff,
-) -> dict[str, bytes]:
-    """The data files of one policy's archive: its versions.json, unified diffs, feed and sitemap."""
-    makers = policy_data_makers(
-        policy,
-        layout,
-        url,
-        dates,
-        site_url=site_url,
-        site_title=site_title,
-        diff_path=diff_path,
-        count=count,
-        unified=unified,
-    )
-    return {path: make() for path, make in makers.items()}
 
 
 def policy_data_makers(
@@ -347,8 +319,8 @@ def policy_data_makers(
     count: StatsFunction = diff_stats,
     unified: UnifiedDiffFunction = unified_diff,
 ) -> dict[str, Callable[[], bytes]]:
-    """What `policy_data_files` gives, each file as a function that makes it: a site can list the files at
-    once and make each only when it writes it."""
+    """The data files of one policy's archive (its versions.json, unified diffs, feed and sitemap), each as a
+    function that makes it: a site can list the files at once and make each only when it writes it."""
 
     def versions() -> bytes:
         return dump(
