@@ -92,7 +92,12 @@ class Frames:
 
     def state(self, patterns: Iterable[str]) -> str:
         """A fingerprint of the frames for pages at these address shapes, and of the theme's table of contents."""
-        frames = [self._frame(pattern, has_toc) for pattern in patterns for has_toc in (False, True)]
+        # A frame with a table of contents differs from one without only by the theme's skip link, the same at
+        # every depth: one such frame stands for all of them, so a build that makes no page renders few frames.
+        patterns = list(patterns)
+        frames = [self._frame(pattern, False) for pattern in patterns] + [
+            self._frame(p, True) for p in patterns[:1]
+        ]
         templates = []
         if self._toc_alone is not None:
             for name in (_TOC_PARTIAL, "partials/toc-item.html"):
