@@ -854,8 +854,13 @@ class _Entry:
         return block
 
 
-def _align(old: str, new: str) -> list[_Entry]:
-    """The merged document: both versions' blocks in reading order, each with its status."""
+@lru_cache(maxsize=4)
+def _align(old: str, new: str) -> tuple[_Entry, ...]:
+    """The merged document: both versions' blocks in reading order, each with its status.
+
+    Remembered for the few latest pairs: the inline view, the side-by-side view and the counts of one change
+    are usually asked for one after the other, and aligning is the larger part of each. Nothing changes the
+    entries once aligned."""
     old_blocks = _split_blocks(old)
     new_blocks = _split_blocks(new)
     matcher = difflib.SequenceMatcher(
@@ -873,7 +878,7 @@ def _align(old: str, new: str) -> list[_Entry]:
         else:
             entries.extend(_pair_region(old_blocks[old_start:old_end], new_blocks[new_start:new_end]))
     _mark_moves(entries)
-    return entries
+    return tuple(entries)
 
 
 def _pair_region(old: Sequence[_Block], new: Sequence[_Block]) -> list[_Entry]:
