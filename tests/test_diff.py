@@ -548,6 +548,17 @@ def test_side_by_side_headings_are_the_given_labels() -> None:
     assert ' id="' not in table  # may share a page with the inline view
 
 
+def test_side_by_side_headings_have_no_permalinks_to_missing_ids() -> None:
+    table = side_by_side_html(
+        POLICY,
+        POLICY.replace("## Scope", "## Where this applies"),
+        extensions=["tables", "toc"],
+        extension_configs={"toc": {"permalink": True}},
+    )
+    assert "Where this applies" in table
+    assert ' id="' not in table and "headerlink" not in table and 'href="#' not in table
+
+
 def test_unified_diff_applies() -> None:
     new = POLICY.replace("two", "three").replace("## Scope\n", "## Scope\n\nAdded line.\n")
     patch = unified_diff(POLICY, new, "v1/policy.md", "v2/policy.md")

@@ -1259,6 +1259,8 @@ _LIST_ITEM_TAG_RE = re.compile(r"<li\b[^>]*>")
 _TABLE_ROW_TAG_RE = re.compile(r"<tr\b[^>]*>")
 _ORDERED_LIST_TAG_RE = re.compile(r"<ol\b")
 _HEADING_ID_RE = re.compile(r"(<h[1-6]\b[^>]*?) id=\"[^\"]*\"")
+# The toc extension's permalinks point at those ids: without them they lead nowhere.
+_HEADERLINK_RE = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 # Side by side, removed blocks share a row with the added blocks that follow them.
 _SHARED_ROW_STATES = frozenset({("removed", "removed"), ("removed", "added"), ("added", "added")})
 
@@ -1615,8 +1617,8 @@ def side_by_side_html(
     Deletions are marked in the left column, insertions in the right.  A row holds
     one block, or a whole list or table (so each column stays valid HTML); a run of
     removed blocks shares a row with the run of added blocks that replaced it.  The
-    columns carry no change anchors or heading ids, so this view can share a page
-    with the inline view without duplicate ids.  The column headings are
+    columns carry no change anchors, heading ids or permalinks to them, so this view
+    can share a page with the inline view without duplicate ids.  The column headings are
     ``old_label``/``new_label`` (plain text, e.g. the versions' dates).
     """
     entries = _align(old, new)
@@ -1625,7 +1627,7 @@ def side_by_side_html(
     alone = standalone(old + "\n\n" + new)
     columns = {
         side: [
-            _HEADING_ID_RE.sub(r"\1", _decorate(chunk, side, piece, {}))
+            _HEADERLINK_RE.sub("", _HEADING_ID_RE.sub(r"\1", _decorate(chunk, side, piece, {})))
             for chunk, piece in zip(
                 chunks,
                 renderer.pieces([_chunk_markdown(chunk, side, {}) for chunk in chunks], standalone=alone),
